@@ -1,0 +1,3 @@
+from eduteach.cli import run
+
+run()

@@ -1,0 +1,293 @@
+"""The ``eduteach`` command: serve, migrate, register platforms, manage keys, run the demo."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.orm import Session
+
+from .config import ConfigError, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    from .storage import migrate
+    from .storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        migrate.upgrade(db.engine)
+        with db.session() as s:
+            yield s
+    finally:
+        db.dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """EduTeach: an LTI 1.3 tool for AI-assisted teaching material."""
+
+
+# -- serve ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=None, type=int, help="Port (default: EDUTEACH_PORT or 5000).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: 2 x cores, max 8).",
+)
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker.",
+)
+def serve(host: str, port: int | None, workers: int | None, threads: int) -> None:
+    """Run the tool with gunicorn (several gthread workers)."""
+    from .serving import run_gunicorn
+
+    settings = _settings()
+    port = port or int(settings.extra.get("EDUTEACH_PORT", "5000"))
+    run_gunicorn(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+# -- db ------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the latest schema."""
+    from .storage import migrate
+    from .storage.db import Database
+
+    settings = _settings()
+    database = Database(settings.database_url)
+    try:
+        before = migrate.current_revision(database.engine)
+        migrate.upgrade(database.engine)
+        after = migrate.current_revision(database.engine)
+    except Exception as exc:
+        raise click.ClickException(
+            f"The database could not be migrated: {_first_line(exc)}"
+        ) from None
+    finally:
+        database.dispose()
+    if before == after:
+        click.echo(f"Database is up to date (revision {after}).")
+    else:
+        click.echo(f"Database migrated from {before or 'empty'} to {after}.")
+
+
+# -- platform ------------------------------------------------------------------------
+
+
+@main.group()
+def platform() -> None:
+    """LMS registrations (issuer + client id, with deployments)."""
+
+
+@platform.command("add")
+@click.option(
+    "--issuer",
+    required=True,
+    help="The platform's issuer (Canvas: https://canvas.instructure.com).",
+)
+@click.option("--client-id", required=True, help="The client id the LMS gave the tool.")
+@click.option(
+    "--deployment-id",
+    "deployment_ids",
+    multiple=True,
+    required=True,
+    help="Deployment id (repeat for several).",
+)
+@click.option("--auth-login-url", required=True, help="The LMS's OIDC authentication request URL.")
+@click.option("--auth-token-url", required=True, help="The LMS's OAuth 2 access token URL.")
+@click.option("--key-set-url", required=True, help="The LMS's public key set (JWKS) URL.")
+@click.option("--name", default="", help="A name admins recognise, e.g. 'District Canvas'.")
+@click.option(
+    "--frame-origin",
+    "frame_origins",
+    multiple=True,
+    help="Extra origin that frames the tool (e.g. https://school.instructure.com).",
+)
+def platform_add(
+    issuer: str,
+    client_id: str,
+    deployment_ids: tuple[str, ...],
+    auth_login_url: str,
+    auth_token_url: str,
+    key_set_url: str,
+    name: str,
+    frame_origins: tuple[str, ...],
+) -> None:
+    """Register a platform, or add deployments to one already registered."""
+    from .lti.platforms import PlatformValues, RegistrationError, add_platform, find_platform
+
+    settings = _settings()
+    values = PlatformValues(
+        issuer=issuer,
+        client_id=client_id,
+        deployment_ids=deployment_ids,
+        auth_login_url=auth_login_url,
+        auth_token_url=auth_token_url,
+        key_set_url=key_set_url,
+        name=name,
+        frame_origins=frame_origins,
+    )
+    try:
+        with _session(settings) as s:
+            existed = find_platform(s, issuer.strip(), client_id.strip()) is not None
+            registered, added = add_platform(s, values)
+            label = registered.name
+    except RegistrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    verb = "Updated" if existed else "Registered"
+    click.echo(f"{verb} {label} (issuer {issuer}, client id {client_id}).")
+    if added:
+        click.echo(f"Deployments added: {', '.join(added)}.")
+    click.echo(
+        f"Tool URLs for the LMS: login {settings.base_url}/lti/login, launch {settings.base_url}/lti/launch, "
+        f"keys {settings.base_url}/lti/jwks"
+    )
+
+
+@platform.command("list")
+def platform_list() -> None:
+    """List registered platforms and their deployments."""
+    from .lti.platforms import list_platforms
+
+    with _session(_settings()) as s:
+        rows = list_platforms(s)
+        if not rows:
+            click.echo("No platforms registered. Add one with: eduteach platform add --help")
+            return
+        for p in rows:
+            click.echo(f"{p.name}\n  issuer:      {p.issuer}\n  client id:   {p.client_id}")
+            click.echo(
+                f"  deployments: {', '.join(d.deployment_id for d in p.deployments) or '(none)'}"
+            )
+            click.echo(
+                f"  login URL:   {p.auth_login_url}\n  token URL:   {p.auth_token_url}\n  keys URL:    {p.key_set_url}"
+            )
+
+
+@platform.command("remove")
+@click.option("--issuer", required=True)
+@click.option("--client-id", required=True)
+@click.option(
+    "--deployment-id", "deployment_ids", multiple=True, help="Remove only these deployments."
+)
+def platform_remove(issuer: str, client_id: str, deployment_ids: tuple[str, ...]) -> None:
+    """Remove a platform registration (or some of its deployments)."""
+    from .lti.platforms import RegistrationError, remove_platform
+
+    try:
+        with _session(_settings()) as s:
+            message = remove_platform(s, issuer, client_id, deployment_ids)
+    except RegistrationError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(message)
+
+
+# -- keys ----------------------------------------------------------------------------
+
+
+@main.group()
+def keys() -> None:
+    """The tool's signing keys (published at /lti/jwks)."""
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List signing keys and whether they are published."""
+    from .lti import keys as tool_keys
+
+    with _session(_settings()) as s:
+        tool_keys.active_key(s)
+        for key in tool_keys.list_keys(s):
+            published = "published" if key.status != tool_keys.RETIRED else "not published"
+            click.echo(
+                f"{key.kid}  {key.status:<8}  {published:<13}  created {key.created_at:%Y-%m-%d %H:%M}"
+            )
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Start signing with a new key; the old one stays published until retired."""
+    from .lti import keys as tool_keys
+
+    with _session(_settings()) as s:
+        tool_keys.active_key(s)
+        key = tool_keys.rotate(s)
+    click.echo(
+        f"New active key {key.kid}. The previous key stays published; retire it with "
+        "'eduteach keys retire KID' once platforms have refreshed (a day is safe)."
+    )
+
+
+@keys.command("retire")
+@click.argument("kid")
+def keys_retire(kid: str) -> None:
+    """Stop publishing a previous key."""
+    from .lti import keys as tool_keys
+
+    try:
+        with _session(_settings()) as s:
+            tool_keys.retire(s, kid)
+    except tool_keys.KeyManagementError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Key {kid} retired and no longer published.")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+
+
+def run() -> None:
+    """Entry point that turns configuration errors into one sentence."""
+    try:
+        main(standalone_mode=True)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+
+
+# -- demo ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address for both servers.")
+@click.option("--port", default=5000, show_default=True, help="EduTeach's port.")
+@click.option("--lms-port", default=5001, show_default=True, help="The practice LMS's port.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16))
+def demo(host: str, port: int, lms_port: int, workers: int) -> None:
+    """Run EduTeach with its practice LMS (a demo course, a teacher and two students)."""
+    import os
+
+    from .demo import run_demo
+
+    os.environ.setdefault("EDUTEACH_BASE_URL", f"http://{host}:{port}")
+    run_demo(_settings(), host=host, port=port, lms_port=lms_port, workers=workers)

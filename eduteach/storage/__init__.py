@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, database sessions, the shared key-value store, migrations."""

@@ -1,0 +1,1 @@
+"""Thin Flask views: they connect the LTI, storage and (later) generation layers."""

@@ -1,0 +1,211 @@
+"""LTI endpoints: login initiation, launch, JWKS, and the configuration admins paste."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from eduteach.lti import claims, keys, sessions
+from eduteach.lti.launch import peek_state, validate_launch
+from eduteach.lti.login import STATE_TTL, begin_login, state_cookie_name
+from eduteach.lti.platforms import find_platform, origin_of
+from eduteach.lti.roles import Audience
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+log = logging.getLogger("eduteach.lti")
+
+
+def _svc() -> Any:
+    return current_app.extensions["eduteach"]
+
+
+def _params() -> dict[str, str]:
+    source = request.form if request.method == "POST" else request.args
+    return {k: v for k, v in source.items() if isinstance(v, str)}
+
+
+def _secure_cookie(response: BaseResponse, name: str, value: str, max_age: int) -> None:
+    # Partitioned (CHIPS) so it survives third-party-cookie blocking inside the LMS iframe.
+    response.set_cookie(
+        name, value, max_age=max_age, secure=True, httponly=True, samesite="None", partitioned=True
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    svc = _svc()
+    with svc.db.session() as s:
+        start = begin_login(_params(), session=s, store=svc.store, base_url=svc.settings.base_url)
+    log.info(
+        "login started iss=%s storage=%s",
+        _params().get("iss"),
+        "platform" if start.storage_target else "cookie",
+    )
+    response: BaseResponse
+    if start.storage_target:
+        response = Response(
+            render_template(
+                "lti/storage_login.html",
+                page_role="student",
+                redirect_url=start.redirect_url,
+                storage_target=start.storage_target,
+                platform_origin=start.platform_origin,
+                key=start.cookie_name,
+                value=start.secret,
+            )
+        )
+    else:
+        response = redirect(start.redirect_url, code=302)
+    _secure_cookie(response, start.cookie_name, start.secret, STATE_TTL)
+    return response
+
+
+@bp.post("/launch")
+def launch() -> ResponseReturnValue:
+    svc = _svc()
+    params = _params()
+    state = params.get("state", "")
+    record = peek_state(svc.store, state)
+    has_cookie = bool(request.cookies.get(state_cookie_name(state)))
+    if (
+        record
+        and record.get("storage") == "platform"
+        and not has_cookie
+        and not params.get("lti_storage_proof")
+        and not params.get("lti_storage_tried")
+    ):
+        # The value proving this browser started the login sits in platform storage:
+        # fetch it with postMessage, then post the launch again with it.
+        platform_origin = _origin(record)
+        return render_template(
+            "lti/storage_launch.html",
+            page_role="student",
+            id_token=params.get("id_token", ""),
+            state=state,
+            key=state_cookie_name(state),
+            platform_origin=platform_origin,
+        )
+    with svc.db.session() as s:
+        validated = validate_launch(
+            params,
+            request.cookies,
+            session=s,
+            store=svc.store,
+            keys=svc.platform_keys,
+            base_url=svc.settings.base_url,
+            leeway=svc.settings.jwt_leeway_seconds,
+        )
+        token = sessions.start_session(s, validated, svc.settings.launch_ttl_seconds)
+    ctx = validated.context
+    log.info(
+        "launch accepted iss=%s deployment=%s message=%s audience=%s",
+        ctx.issuer,
+        ctx.deployment_id,
+        ctx.message_type,
+        ctx.audience.value,
+    )
+    target = "pages.teacher_home" if ctx.audience is Audience.TEACHER else "pages.student_home"
+    response = redirect(url_for(target, lt=token), code=303)
+    response.delete_cookie(
+        state_cookie_name(state), secure=True, httponly=True, samesite="None", partitioned=True
+    )
+    return response
+
+
+def _origin(record: dict[str, Any]) -> str:
+    with _svc().db.session() as s:
+        platform = find_platform(s, record["iss"], record["client_id"])
+        return (origin_of(platform.auth_login_url) if platform else None) or ""
+
+
+@bp.get("/jwks")
+def jwks() -> ResponseReturnValue:
+    with _svc().db.session() as s:
+        keys.active_key(s)
+        body = keys.published_jwks(s)
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def tool_urls() -> dict[str, str]:
+    base = _svc().settings.base_url
+    return {
+        "base": base,
+        "login": base + "/lti/login",
+        "launch": base + "/lti/launch",
+        "jwks": base + "/lti/jwks",
+        "canvas_json": base + "/lti/canvas.json",
+        "domain": urlsplit(base).netloc,
+    }
+
+
+@bp.get("/canvas.json")
+def canvas_json() -> ResponseReturnValue:
+    """The Canvas developer key JSON ("Enter URL" in Canvas's LTI key form)."""
+    urls = tool_urls()
+
+    def placement(name: str, message_type: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "placement": name,
+            "message_type": message_type,
+            "target_link_uri": urls["launch"],
+            "text": "EduTeach",
+            **extra,
+        }
+
+    return jsonify(
+        {
+            "title": "EduTeach",
+            "description": "Lesson plans, learning activities and AI-use guidelines, reviewed by the teacher; "
+            "activity scores go to the gradebook.",
+            "oidc_initiation_url": urls["login"],
+            "target_link_uri": urls["launch"],
+            "public_jwk_url": urls["jwks"],
+            "scopes": list(claims.TOOL_SCOPES),
+            "extensions": [
+                {
+                    "domain": urls["domain"],
+                    "tool_id": "eduteach",
+                    "platform": "canvas.instructure.com",
+                    # Names for the teacher's results page (fetched via NRPS, never stored); no emails.
+                    "privacy_level": "name_only",
+                    "settings": {
+                        "text": "EduTeach",
+                        "placements": [
+                            placement(
+                                "course_navigation",
+                                claims.RESOURCE_LINK_REQUEST,
+                                default="enabled",
+                                visibility="members",
+                            ),
+                            placement("editor_button", claims.DEEP_LINKING_REQUEST),
+                            placement("assignment_selection", claims.DEEP_LINKING_REQUEST),
+                            placement("link_selection", claims.DEEP_LINKING_REQUEST),
+                        ],
+                    },
+                }
+            ],
+            "custom_fields": {"canvas_course_id": "$Canvas.course.id"},
+        }
+    )
+
+
+@bp.get("/moodle")
+def moodle_config() -> ResponseReturnValue:
+    """The values a Moodle admin types into "Configure a tool manually"."""
+    return render_template("admin/moodle.html", page_role="admin", urls=tool_urls())
