@@ -3,7 +3,7 @@ import pytest
 from eduteach.lti.roles import Audience, audience_for
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
-I = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
+INST = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
 S = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
 
 
@@ -11,7 +11,7 @@ S = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
     ("roles", "expected"),
     [
         ([M + "Instructor"], Audience.TEACHER),
-        ([M + "Instructor", I + "Faculty", S + "User"], Audience.TEACHER),
+        ([M + "Instructor", INST + "Faculty", S + "User"], Audience.TEACHER),
         (
             ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
             Audience.TEACHER,
@@ -19,7 +19,7 @@ S = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
         ([M + "ContentDeveloper"], Audience.TEACHER),
         (["Instructor"], Audience.TEACHER),  # short role name
         (["Learner"], Audience.STUDENT),
-        ([M + "Learner", I + "Student"], Audience.STUDENT),
+        ([M + "Learner", INST + "Student"], Audience.STUDENT),
         # Canvas's test student: Learner plus a system TestUser role.
         (
             [M + "Learner", "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"],
@@ -29,10 +29,10 @@ S = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
         (["http://example.com/roles#Wizard"], Audience.STUDENT),  # unknown role
         ([M + "Mentor"], Audience.STUDENT),
         # Institution roles count only without any context role.
-        ([I + "Faculty"], Audience.TEACHER),
-        ([I + "Faculty", M + "Learner"], Audience.STUDENT),
+        ([INST + "Faculty"], Audience.TEACHER),
+        ([INST + "Faculty", M + "Learner"], Audience.STUDENT),
         ([S + "Administrator"], Audience.TEACHER),
-        ([I + "Student"], Audience.STUDENT),
+        ([INST + "Student"], Audience.STUDENT),
     ],
 )
 def test_audience_follows_context_roles_first(roles: list[str], expected: Audience) -> None:
