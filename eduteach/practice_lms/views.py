@@ -1,0 +1,243 @@
+"""The practice LMS's pages and endpoints: thin views over ``PracticePlatform``."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from eduteach.practice_lms.config import PLATFORM_NAME, PracticeConfig
+from eduteach.practice_lms.errors import (
+    AuthRequestError,
+    KeyStoreError,
+    TokenRequestError,
+    UnknownUserError,
+)
+from eduteach.practice_lms.platform import PracticePlatform
+from eduteach.practice_lms.store import DEMO_COURSE_ID, Course, PendingLaunch
+
+bp = Blueprint("practice_lms", __name__)
+
+# The tool reaches these without the LMS's session: it has no CSRF token to send.
+_CSRF_EXEMPT = frozenset({"practice_lms.auth", "practice_lms.token"})
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _platform() -> PracticePlatform:
+    platform: PracticePlatform = current_app.extensions["practice_platform"]
+    return platform
+
+
+def _config() -> PracticeConfig:
+    return _platform().config
+
+
+def csrf_token() -> str:
+    """The CSRF token of this browser session, created on first use."""
+    token = session.get("csrf_token")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session["csrf_token"] = token
+    return token
+
+
+@bp.before_app_request
+def _check_csrf() -> None:
+    if request.method != "POST" or request.endpoint in _CSRF_EXEMPT:
+        return
+    sent = request.form.get("csrf_token", "")
+    expected = session.get("csrf_token")
+    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        abort(400, "This form has expired. Reload the page and try again.")
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "platform_name": PLATFORM_NAME}
+
+
+@bp.after_app_request
+def _security_headers(response: Response) -> Response:
+    tool = _config().tool_origin
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"frame-src 'self' {tool}; form-action 'self' {tool}; frame-ancestors 'self'; "
+        "base-uri 'none'; object-src 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    return render_template("practice_lms/error.html", status=status, error=error), status
+
+
+def _course_or_404(course_id: str) -> Course:
+    course = _platform().store.course(course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _render_course(
+    course: Course, pending: PendingLaunch | None = None, status: int = 200
+) -> tuple[str, int]:
+    platform = _platform()
+    tool_url = None
+    launched_as = None
+    if pending is not None:
+        launched_as = next(
+            (m for m in platform.store.members(course.id) if m.user.id == pending.user_id), None
+        )
+        if platform.launch_is_open(pending):
+            tool_url = platform.login_initiation_url(pending)
+    page = render_template(
+        "practice_lms/course.html",
+        course=course,
+        members=platform.store.members(course.id),
+        pending=pending,
+        launched_as=launched_as,
+        tool_url=tool_url,
+        tool_origin=platform.config.tool_origin,
+        lti_msg=request.args.get("lti_msg", ""),
+        lti_errormsg=request.args.get("lti_errormsg", ""),
+    )
+    return page, status
+
+
+@bp.get("/")
+def index() -> Response:
+    """The LMS opens on its one demo course."""
+    return redirect(url_for(".course", course_id=DEMO_COURSE_ID))
+
+
+@bp.get("/courses/<course_id>")
+def course(course_id: str) -> tuple[str, int]:
+    """Course home: the people, each with an "Open EduTeach as …" button."""
+    return _render_course(_course_or_404(course_id))
+
+
+@bp.get("/courses/<course_id>/return")
+def course_return(course_id: str) -> tuple[str, int]:
+    """``launch_presentation.return_url``: the course page, showing the tool's message."""
+    return _render_course(_course_or_404(course_id))
+
+
+@bp.post("/courses/<course_id>/launches")
+def create_launch(course_id: str) -> Response:
+    """One click on a launch button records one launch, then shows or opens the tool."""
+    course = _course_or_404(course_id)
+    presentation = request.form.get("presentation", "iframe")
+    if presentation not in ("iframe", "window"):
+        abort(400, "Choose to open the tool in the page or in a new window.")
+    platform = _platform()
+    try:
+        pending = platform.record_launch(
+            request.form.get("user", ""),
+            course_id=course.id,
+            presentation="window" if presentation == "window" else "iframe",
+        )
+    except UnknownUserError:
+        abort(400, "That person is not in this course.")
+    if pending.presentation == "window":
+        return redirect(platform.login_initiation_url(pending), 303)
+    return redirect(url_for(".show_launch", course_id=course.id, hint=pending.hint), 303)
+
+
+@bp.get("/courses/<course_id>/launches/<hint>")
+def show_launch(course_id: str, hint: str) -> tuple[str, int]:
+    """The course page with the tool in an iframe, launched for the recorded click."""
+    course = _course_or_404(course_id)
+    pending = _platform().store.launch(hint)
+    if pending is None or pending.course_id != course.id or pending.presentation != "iframe":
+        abort(404)
+    return _render_course(course, pending)
+
+
+@bp.route("/auth", methods=["GET", "POST"])
+def auth() -> tuple[str, int, dict[str, str]]:
+    """OIDC authorization endpoint: the id_token in a form that posts itself to the tool."""
+    params = request.form if request.method == "POST" else request.args
+    try:
+        form = _platform().authorize(params.to_dict(), request.method)
+    except AuthRequestError as exc:
+        page = render_template("practice_lms/error.html", status=400, message=exc.message)
+        return page, 400, _NO_STORE
+    return render_template("practice_lms/launch_form.html", form=form), 200, _NO_STORE
+
+
+@bp.get("/jwks")
+def jwks() -> tuple[Response, int, dict[str, str]]:
+    """The platform's public keys."""
+    return jsonify(_platform().jwks()), 200, {"Cache-Control": "public, max-age=60"}
+
+
+@bp.post("/token")
+def token() -> tuple[Response, int, dict[str, str]]:
+    """OAuth 2 token endpoint for LTI Advantage services."""
+    try:
+        body = _platform().issue_access_token(request.form.to_dict())
+    except TokenRequestError as exc:
+        error = {"error": exc.error, "error_description": exc.description}
+        return jsonify(error), exc.status, _NO_STORE
+    return jsonify(body), 200, _NO_STORE
+
+
+@bp.get("/admin")
+def settings() -> str:
+    """Platform settings: the values an admin gives the tool, and the signing keys."""
+    platform = _platform()
+    current = platform.current_kid()
+    keys = [
+        {
+            "kid": key.kid,
+            "created": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(key.created_at)),
+            "current": key.kid == current,
+        }
+        for key in platform.keys.all()
+    ]
+    return render_template(
+        "practice_lms/settings.html",
+        values=platform.registration_values(),
+        config=platform.config,
+        keys=keys,
+    )
+
+
+@bp.post("/admin/keys/rotate")
+def rotate_key() -> Response:
+    """Make a new current signing key; the old one stays published."""
+    kid = _platform().rotate_key()
+    flash(f"New signing key {kid} is now current. The previous key is still published.")
+    return redirect(url_for(".settings"), 303)
+
+
+@bp.post("/admin/keys/<kid>/retire")
+def retire_key(kid: str) -> Response:
+    """Stop publishing an old signing key."""
+    try:
+        _platform().retire_key(kid)
+    except KeyStoreError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Key {kid} is no longer published.")
+    return redirect(url_for(".settings"), 303)
