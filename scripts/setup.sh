@@ -36,7 +36,7 @@ if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
 fi
 
 if [ "$want_test" = 1 ]; then
-  apt_install chromium libreoffice-writer-nogui fonts-dejavu-core poppler-utils
+  apt_install chromium libreoffice-writer-nogui fonts-dejavu-core fonts-crosextra-carlito poppler-utils
   if ! port_open 5432; then
     apt_install postgresql
     say "Starting PostgreSQL on 127.0.0.1:5432"

@@ -7,7 +7,9 @@ its own keys (lti1p3platform), and the tool validates them. Nothing is patched.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -104,13 +106,13 @@ class Browser:
         return self.get(urljoin(resp.url, resp.headers["Location"]))
 
 
-@pytest.fixture(scope="session")
-def lti_servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lti]:
+@contextmanager
+def running_lti(database_url: str, root: Path, *, platform_storage: bool) -> Iterator[Lti]:
+    """The tool and the practice LMS, each served in a thread on a free port."""
     tool_listener, lms_listener = open_listener(), open_listener()
     tool_url, lms_url = listener_url(tool_listener), listener_url(lms_listener)
-    root = tmp_path_factory.mktemp("lti")
     config = PracticeConfig(
-        base_url=lms_url, tool_base_url=tool_url, instance_path=root / "lms", platform_storage=False
+        base_url=lms_url, tool_base_url=tool_url, instance_path=root / "lms", platform_storage=platform_storage
     )
     settings = make_settings(root / "tool", database_url, tool_url)
     tool_app = create_app(settings, upgrade_db=False)
@@ -124,12 +126,21 @@ def lti_servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         tool_app.extensions["eduteach"].db.dispose()
 
 
+def fresh(lti: Lti) -> Lti:
+    """Empty the tool's tables and register the practice LMS again."""
+    empty_tables(lti.database_url)
+    lti.tool_app.extensions.pop("eduteach_origins", None)
+    register_practice_platform(lti.tool_app.extensions["eduteach"].settings, lti.config)
+    return lti
+
+
+@pytest.fixture(scope="session")
+def lti_servers(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lti]:
+    with running_lti(database_url, tmp_path_factory.mktemp("lti"), platform_storage=False) as lti:
+        yield lti
+
+
 @pytest.fixture
 def lti(lti_servers: Lti) -> Lti:
     """Both servers up, the tool's database empty but for the practice LMS registration."""
-    empty_tables(lti_servers.database_url)
-    lti_servers.tool_app.extensions.pop("eduteach_origins", None)
-    register_practice_platform(
-        lti_servers.tool_app.extensions["eduteach"].settings, lti_servers.config
-    )
-    return lti_servers
+    return fresh(lti_servers)
