@@ -11,6 +11,7 @@ import re
 import secrets
 import sys
 from contextvars import ContextVar
+from typing import TextIO
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -36,6 +37,18 @@ class _Format(logging.Formatter):
         return redact(line).replace("\n", " | ")
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (servers and test runners swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        return None
+
+
 def new_request_id(incoming: str | None) -> str:
     if incoming and re.fullmatch(r"[\w.-]{8,64}", incoming):
         return incoming
@@ -49,7 +62,7 @@ def configure(level: str = "INFO") -> None:
         if getattr(handler, "_eduteach", False):
             root.setLevel(level)
             return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler._eduteach = True  # type: ignore[attr-defined]
     handler.setFormatter(
         _Format("%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s")

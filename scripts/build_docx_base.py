@@ -47,7 +47,9 @@ def _border(side: str, color: str, size: int = 6, space: int = 4) -> str:
     return f'<w:{side} w:val="single" w:sz="{size}" w:space="{space}" w:color="{color}"/>'
 
 
-# (type, style id, name, based on, next, pPr, rPr, extra) for every paragraph and character style.
+# (type, style id, name, based on, next, pPr, rPr) for every paragraph and character style.
+# Styles used inside tables repeat their font size: LibreOffice lets a table style's defaults
+# win over a size that a paragraph style only inherits.
 PARAGRAPH_STYLES: list[tuple[str, str, str, str | None, str | None, str, str]] = [
     (
         "paragraph", "Normal", "Normal", None, None,
@@ -120,8 +122,12 @@ PARAGRAPH_STYLES: list[tuple[str, str, str, str | None, str | None, str, str]] =
     ),
     (
         "paragraph", "Footer", "footer", "Normal", None,
-        f'<w:pBdr>{_border("top", RULE, 4, 4)}</w:pBdr>'
         '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
+        _fonts(16, GREY),
+    ),
+    (
+        "paragraph", "FooterPage", "Footer Page", "Footer", None,
+        '<w:jc w:val="right"/>',
         _fonts(16, GREY),
     ),
     (
@@ -137,7 +143,7 @@ PARAGRAPH_STYLES: list[tuple[str, str, str, str | None, str | None, str, str]] =
     (
         "paragraph", "TableBullet", "Table Bullet", "TableText", None,
         '<w:numPr><w:numId w:val="3"/></w:numPr><w:ind w:left="200" w:hanging="170"/>',
-        "",
+        _fonts(19),
     ),
     (
         "paragraph", "Note", "Note", "Normal", "Normal",
@@ -173,6 +179,14 @@ _CELL_MARGINS = (
 )
 
 TABLE_STYLES = {
+    # The page footer: a rule above, the AI note on the left and the page number on the right,
+    # each wrapping inside its own cell whatever the language.
+    ("EduTeachFooter", "EduTeach Footer"): (
+        f"<w:tblPr><w:tblBorders>{_border('top', RULE, 4, 0)}</w:tblBorders>"
+        '<w:tblCellMar><w:top w:w="60" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        "</w:tblPr>"
+    ),
     # A grid with a tinted header row: procedure, vocabulary, lesson sequence.
     ("EduTeachGrid", "EduTeach Grid"): (
         f"<w:tblPr><w:tblBorders>{_border('top', RULE, 4, 0)}{_border('left', RULE, 4, 0)}"
@@ -195,7 +209,11 @@ TABLE_STYLES = {
 
 
 def _lvl(ilvl: int, fmt: str, text: str, indent: int, hanging: int, font: str | None) -> str:
-    rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:hint="default"/></w:rPr>' if font else ""
+    rpr = (
+        f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:hint="default"/></w:rPr>'
+        if font
+        else ""
+    )
     return (
         f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
         f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
@@ -275,6 +293,12 @@ def build(out: Path) -> None:
             f'<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>{body}</w:style>',
             sid,
         )
+    # The template carries ~140 Word 2010 table styles nobody picks; Word still offers them
+    # (they are latent styles), and without them every style lookup by name is fast.
+    keep_tables = {"TableNormal", "TableGrid", *(sid for sid, _ in TABLE_STYLES)}
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in keep_tables:
+            styles.remove(style)
     # Old list styles still point at the template's numbering, which is replaced below.
     for style in styles.findall(qn("w:style")):
         if style.get(qn("w:styleId")) in {"ListBullet3", "ListNumber3", "Subtitle"}:
