@@ -24,6 +24,7 @@ from eduteach.practice_lms.config import PracticeConfig
 from eduteach.practice_lms.forms import parse_launch_form
 from eduteach.practice_lms.platform import PracticePlatform
 from eduteach.practice_lms.serving import listener_url, open_listener, serve_in_thread
+from eduteach.web.security import requires_launch
 from tests.conftest import empty_tables, make_settings
 
 
@@ -106,16 +107,29 @@ class Browser:
         return self.get(urljoin(resp.url, resp.headers["Location"]))
 
 
+def add_csrf_probe(app: Flask) -> None:
+    """A state-changing endpoint for tests of the CSRF rule (real ones come with features)."""
+
+    @app.post("/_csrf_probe")
+    @requires_launch()
+    def _csrf_probe() -> str:
+        return "changed"
+
+
 @contextmanager
 def running_lti(database_url: str, root: Path, *, platform_storage: bool) -> Iterator[Lti]:
     """The tool and the practice LMS, each served in a thread on a free port."""
     tool_listener, lms_listener = open_listener(), open_listener()
     tool_url, lms_url = listener_url(tool_listener), listener_url(lms_listener)
     config = PracticeConfig(
-        base_url=lms_url, tool_base_url=tool_url, instance_path=root / "lms", platform_storage=platform_storage
+        base_url=lms_url,
+        tool_base_url=tool_url,
+        instance_path=root / "lms",
+        platform_storage=platform_storage,
     )
     settings = make_settings(root / "tool", database_url, tool_url)
     tool_app = create_app(settings, upgrade_db=False)
+    add_csrf_probe(tool_app)
     tool = serve_in_thread(tool_app, tool_listener)
     lms = serve_in_thread(create_practice_app(config), lms_listener)
     try:

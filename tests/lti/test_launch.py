@@ -15,7 +15,7 @@ from sqlalchemy import select
 from eduteach.lti import claims as C
 from eduteach.lti.login import STATE_PREFIX
 from eduteach.practice_lms.forms import parse_launch_form
-from eduteach.storage.models import Course, Deployment, LaunchRecord
+from eduteach.storage.models import Course, Deployment, LaunchRecord, Platform
 from tests.lti.conftest import Lti
 
 TEACHER, STUDENT = "rivera", "alex"
@@ -360,3 +360,23 @@ def test_refusals_are_logged_with_a_reason_and_without_the_token(
     assert any("launch refused reason=invalid_token" in line for line in lines)
     assert not any("eyJ" in line for line in lines)
     assert not any("@" in line for line in lines)
+
+
+def test_unreachable_platform_keys_give_a_clear_page(lti: Lti) -> None:
+    db = lti.tool_app.extensions["eduteach"].db
+    with db.session() as s:
+        for p in s.scalars(select(Platform)):
+            p.key_set_url = "http://127.0.0.1:9/jwks"  # nothing listens on the discard port
+    _refused(lti.browser().launch(STUDENT), "platform_unreachable", 502)
+
+
+def test_state_changing_requests_need_the_csrf_token(lti: Lti) -> None:
+    browser = lti.browser()
+    page = browser.follow(browser.launch(TEACHER))
+    token = page.url.split("lt=")[1]
+    csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+    url = lti.tool_url + "/_csrf_probe"
+    assert browser.post(url, {"lt": token}).status_code == 400
+    assert browser.post(url, {"lt": token, "csrf_token": "forged"}).status_code == 400
+    assert browser.post(url, {"lt": token, "csrf_token": csrf}).text == "changed"
+    assert browser.post(url, {"csrf_token": csrf}).status_code == 401
