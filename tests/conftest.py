@@ -19,6 +19,8 @@ from eduteach.storage import migrate
 from eduteach.storage.db import Database
 from eduteach.storage.models import Base
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 POSTGRES_URL = os.environ.get(
     "EDUTEACH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -1,0 +1,395 @@
+"""The generation engine: prompt, call, validate, repair; and regenerating one part.
+
+``generate`` renders the kind's templates, calls the model for one JSON object, validates it
+with the output model and the domain validators, and sends the exact problems back for up to
+``max_repairs`` repair rounds. It returns a validated artifact with its provenance or raises a
+``GenerationError``; it never returns a half-valid result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeAlias, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from eduteach.generation.client import JsonModel, ModelReply
+from eduteach.generation.errors import InvalidOutputError
+from eduteach.generation.parts import get_part, parse_path, part_type, set_part
+from eduteach.generation.prompts import (
+    DEFAULT_SOURCE_CHAR_LIMIT,
+    PromptLibrary,
+    RenderedPrompt,
+    SourceText,
+    cap_sources,
+    default_library,
+    new_boundary,
+    to_json,
+)
+from eduteach.generation.structured import StructuredMode, schema_text
+
+T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+
+Validator: TypeAlias = Callable[[T, Mapping[str, Any]], list[str]]
+"""A domain check: returns problems in plain words (empty when the artifact is fine)."""
+
+ProgressCallback: TypeAlias = Callable[[str, float], None]
+"""Called with a stage name for the teacher and a fraction between 0 and 1."""
+
+DEFAULT_LANGUAGE = "English"
+_MAX_PROBLEMS = 20
+# The first round is where nearly all the waiting happens; repairs share the rest.
+_FIRST_ROUND_END = 0.85
+_REPAIRS_END = 0.98
+
+
+@dataclass(frozen=True)
+class GenerationSpec(Generic[T]):
+    """What to generate: the kind (template name), output model and checks."""
+
+    kind: str
+    output: type[T]
+    validators: Sequence[Validator[T]] = ()
+    max_tokens: int | None = None
+    max_repairs: int = 2
+    temperature: float | None = 0.4
+    max_source_chars: int = DEFAULT_SOURCE_CHAR_LIMIT
+
+
+@dataclass(frozen=True)
+class GenerationResult(Generic[T]):
+    """A validated artifact, how it was made, and notes for the teacher."""
+
+    output: T
+    provenance: dict[str, Any]
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class _Rounds:
+    """Usage summed over the rounds of one generation."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    repairs: int = 0
+    message_hashes: list[str] = field(default_factory=list)
+    mode: StructuredMode | None = None
+
+    def add(self, reply: ModelReply) -> None:
+        self.prompt_tokens += reply.prompt_tokens
+        self.completion_tokens += reply.completion_tokens
+        self.message_hashes.append(messages_sha256(reply.messages))
+        self.mode = reply.mode
+
+
+class _Progress:
+    def __init__(self, callback: ProgressCallback | None, max_repairs: int) -> None:
+        self._callback = callback
+        self._max_repairs = max(max_repairs, 1)
+        self._last = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        # Never move the bar backwards.
+        self._last = max(self._last, min(fraction, 1.0))
+        if self._callback is not None:
+            self._callback(stage, self._last)
+
+    def repair_start(self, round_no: int) -> float:
+        span = _REPAIRS_END - _FIRST_ROUND_END
+        return _FIRST_ROUND_END + span * (round_no - 1) / self._max_repairs
+
+    def round_end(self, round_no: int) -> float:
+        if round_no == 0:
+            return _FIRST_ROUND_END
+        return self.repair_start(round_no + 1)
+
+
+def messages_sha256(messages: Sequence[Mapping[str, str]]) -> str:
+    """SHA-256 of the exact messages, as canonical JSON."""
+    canonical = json.dumps(
+        [dict(m) for m in messages], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _validation_problems(exc: ValidationError, *, prefix: str = "") -> list[str]:
+    """Pydantic errors as short sentences naming the field (never echoing the input)."""
+    problems: list[str] = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        location = ".".join(str(part) for part in error["loc"])
+        if prefix:
+            location = f"{prefix}.{location}" if location else prefix
+        where = f"`{location}`" if location else "The object"
+        if error["type"] == "missing":
+            problems.append(f"{where} is missing.")
+        elif error["type"] == "extra_forbidden":
+            problems.append(f"{where} is not an allowed field; remove it.")
+        else:
+            problems.append(f"{where}: {error['msg']}.")
+    return problems
+
+
+def _capped(problems: list[str]) -> list[str]:
+    if len(problems) <= _MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - _MAX_PROBLEMS
+    return [*problems[:_MAX_PROBLEMS], f"... and {rest} more problems of the same kinds."]
+
+
+def _domain_problems(spec: GenerationSpec[T], output: T, params: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for validator in spec.validators:
+        problems.extend(validator(output, params))
+    return problems
+
+
+def _json_safe(value: Mapping[str, Any]) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(json.dumps(dict(value), ensure_ascii=False, default=str))
+    return loaded
+
+
+def _prepare(
+    spec: GenerationSpec[T],
+    params: Mapping[str, Any],
+    sources: Sequence[SourceText],
+    library: PromptLibrary,
+) -> tuple[RenderedPrompt, list[SourceText], list[str]]:
+    capped = cap_sources(sources, spec.max_source_chars)
+    corpus = [s.text for s in capped] + [s.label for s in capped]
+    corpus.append(json.dumps(_json_safe(params), ensure_ascii=False))
+    prompt = library.render_kind(
+        spec.kind,
+        params=params,
+        sources=capped,
+        boundary=new_boundary(corpus),
+        schema_json=schema_text(spec.output),
+        language=str(params.get("language") or DEFAULT_LANGUAGE),
+    )
+    warnings = [
+        f'"{s.label}" was shortened to fit: {s.omitted_chars:,} of {s.original_chars:,} '
+        "characters were left out."
+        for s in capped
+        if s.truncated
+    ]
+    return prompt, capped, warnings
+
+
+def _run_rounds(
+    client: JsonModel,
+    *,
+    base: list[dict[str, str]],
+    reply_schema: type[BaseModel],
+    accept: Callable[[dict[str, Any]], tuple[R | None, list[str]]],
+    spec: GenerationSpec[Any],
+    library: PromptLibrary,
+    progress: _Progress,
+    rounds: _Rounds,
+) -> R:
+    """Call, check, and repair until the answer is accepted or the repairs run out."""
+    schema_json = schema_text(reply_schema)
+    # Kind templates may already show the schema; a second copy only costs context.
+    hint = "" if schema_json in base[0]["content"] else library.schema_hint(schema_json)
+    messages = list(base)
+    for round_no in range(spec.max_repairs + 1):
+        reply = client.complete_json(
+            messages,
+            reply_schema,
+            max_tokens=spec.max_tokens,
+            temperature=spec.temperature,
+            name=spec.kind,
+            schema_hint=hint,
+        )
+        rounds.add(reply)
+        progress("Checking the draft", progress.round_end(round_no))
+        if reply.parsed is None:
+            result, problems = None, [reply.parse_error or "The answer was not a JSON object."]
+        else:
+            result, problems = accept(reply.parsed)
+        if not problems and result is not None:
+            return result
+        problems = _capped(problems)
+        if round_no == spec.max_repairs:
+            raise InvalidOutputError(problems)
+        rounds.repairs += 1
+        count = len(problems)
+        stage = f"Fixing {count} problem" if count == 1 else f"Fixing {count} problems"
+        progress(stage, progress.repair_start(round_no + 1))
+        repair = library.repair_message(
+            problems,
+            schema_json=schema_json,
+            # The server enforced nothing if it ignored json_schema: show the schema again.
+            show_schema=reply.mode is StructuredMode.JSON_SCHEMA and reply.parsed is None,
+        )
+        messages = [
+            *base,
+            {"role": "assistant", "content": reply.text},
+            {"role": "user", "content": repair},
+        ]
+    raise InvalidOutputError(["no rounds were run"])  # pragma: no cover - max_repairs >= 0
+
+
+def _provenance(
+    client: JsonModel,
+    spec: GenerationSpec[Any],
+    prompt: RenderedPrompt,
+    params: Mapping[str, Any],
+    sources: Sequence[SourceText],
+    rounds: _Rounds,
+    *,
+    started: float,
+    created_at: str,
+) -> dict[str, Any]:
+    config = client.config
+    return {
+        "kind": spec.kind,
+        "endpoint_host": config.host,
+        "model": config.model,
+        "offline_draft": config.offline_draft,
+        "template": prompt.template,
+        "template_version": prompt.version,
+        "common_template_version": prompt.common_version,
+        "params": _json_safe(params),
+        "prompt_sha256": rounds.message_hashes[0],
+        "round_sha256": list(rounds.message_hashes),
+        "structured_mode": str(rounds.mode) if rounds.mode else None,
+        "prompt_tokens": rounds.prompt_tokens,
+        "completion_tokens": rounds.completion_tokens,
+        "repair_rounds": rounds.repairs,
+        "max_tokens": spec.max_tokens or config.max_tokens,
+        "temperature": spec.temperature,
+        "duration_ms": round((time.monotonic() - started) * 1000),
+        "source_sha256": [s.sha256 for s in sources],
+        "created_at": created_at,
+    }
+
+
+def generate(
+    client: JsonModel,
+    spec: GenerationSpec[T],
+    params: Mapping[str, Any],
+    sources: Sequence[SourceText] = (),
+    progress: ProgressCallback | None = None,
+    *,
+    prompts: PromptLibrary | None = None,
+) -> GenerationResult[T]:
+    """Generate one validated artifact of ``spec.kind`` from the teacher's ``params``."""
+    started = time.monotonic()
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    report = _Progress(progress, spec.max_repairs)
+    library = prompts or default_library()
+    report("Writing the prompt", 0.02)
+    prompt, capped, warnings = _prepare(spec, params, sources, library)
+    base = [
+        {"role": "system", "content": prompt.system},
+        {"role": "user", "content": prompt.user},
+    ]
+
+    def accept(data: dict[str, Any]) -> tuple[T | None, list[str]]:
+        try:
+            output = spec.output.model_validate(data)
+        except ValidationError as exc:
+            return None, _validation_problems(exc)
+        return output, _domain_problems(spec, output, params)
+
+    rounds = _Rounds()
+    report("Waiting for the model", 0.05)
+    output = _run_rounds(
+        client,
+        base=base,
+        reply_schema=spec.output,
+        accept=accept,
+        spec=spec,
+        library=library,
+        progress=report,
+        rounds=rounds,
+    )
+    provenance = _provenance(
+        client, spec, prompt, params, capped, rounds, started=started, created_at=created_at
+    )
+    report("Done", 1.0)
+    return GenerationResult(output=output, provenance=provenance, warnings=tuple(warnings))
+
+
+def regenerate_part(
+    client: JsonModel,
+    spec: GenerationSpec[T],
+    current: T,
+    path: str,
+    instruction: str,
+    params: Mapping[str, Any],
+    sources: Sequence[SourceText] = (),
+    progress: ProgressCallback | None = None,
+    *,
+    prompts: PromptLibrary | None = None,
+) -> GenerationResult[T]:
+    """Replace one part of ``current`` (dotted ``path``) following the teacher's instruction.
+
+    The model answers ``{"value": ...}``, validated against that part's type; it is merged
+    into a copy of the artifact, which is validated again as a whole (with repair rounds).
+    Every other part stays exactly as it was. Problems the artifact already had before the
+    change are reported as warnings, not blamed on the new part.
+    """
+    started = time.monotonic()
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    segments = parse_path(path)
+    envelope = create_model(
+        f"{spec.output.__name__}Part",
+        value=(part_type(spec.output, segments), Field(description=f"New value for {path}")),
+    )
+    current_data = current.model_dump(mode="json")
+    current_value = get_part(current_data, segments)
+    baseline = _domain_problems(spec, current, params)
+    report = _Progress(progress, spec.max_repairs)
+    library = prompts or default_library()
+    report("Writing the prompt", 0.02)
+    prompt, capped, warnings = _prepare(spec, params, sources, library)
+    base = [
+        {"role": "system", "content": prompt.system},
+        {"role": "user", "content": prompt.user},
+        {"role": "assistant", "content": to_json(current_data)},
+        {
+            "role": "user",
+            "content": library.regenerate_message(
+                kind=spec.kind, path=path, current_value=current_value, instruction=instruction
+            ),
+        },
+    ]
+
+    def accept(data: dict[str, Any]) -> tuple[T | None, list[str]]:
+        try:
+            new_value = envelope.model_validate(data).model_dump(mode="json")["value"]
+        except ValidationError as exc:
+            return None, [p.replace("`value", f"`{path}", 1) for p in _validation_problems(exc)]
+        merged = set_part(current_data, segments, new_value)
+        try:
+            output = spec.output.model_validate(merged)
+        except ValidationError as exc:
+            return None, _validation_problems(exc)
+        return output, [p for p in _domain_problems(spec, output, params) if p not in baseline]
+
+    rounds = _Rounds()
+    report("Waiting for the model", 0.05)
+    output = _run_rounds(
+        client,
+        base=base,
+        reply_schema=envelope,
+        accept=accept,
+        spec=spec,
+        library=library,
+        progress=report,
+        rounds=rounds,
+    )
+    provenance = _provenance(
+        client, spec, prompt, params, capped, rounds, started=started, created_at=created_at
+    )
+    provenance["regenerated_part"] = path
+    provenance["instruction"] = instruction
+    warnings.extend(f"Already present before this change: {problem}" for problem in baseline)
+    report("Done", 1.0)
+    return GenerationResult(output=output, provenance=provenance, warnings=tuple(warnings))
