@@ -36,6 +36,9 @@ class Settings:
     llm_api_key: str | None = None
     llm_model: str | None = None
     llm_api_version: str | None = None
+    # Set by `eduteach demo` / `serve` when they started the embedded local model.
+    llm_offline_draft: bool = False
+    job_threads: int = 2
     trusted_proxies: tuple[str, ...] = ()
     log_level: str = "INFO"
     http_timeout: float = 10.0
@@ -168,6 +171,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         llm_api_key=env.get(PREFIX + "LLM_API_KEY") or None,
         llm_model=llm_model,
         llm_api_version=env.get(PREFIX + "LLM_API_VERSION") or None,
+        llm_offline_draft=env.get(PREFIX + "LLM_OFFLINE_DRAFT") == "1",
+        job_threads=_int(env, "JOB_THREADS", 2, 1, 32),
         trusted_proxies=_proxies(env.get(PREFIX + "TRUSTED_PROXIES", "")),
         log_level=log_level,
         http_timeout=float(_int(env, "HTTP_TIMEOUT", 10, 1, 120)),

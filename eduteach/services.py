@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import requests
 
 from .config import Settings
+
+if TYPE_CHECKING:
+    from .jobs.runner import JobRunner
 from .lti.jwks import PlatformKeys
 from .storage.db import Database
 from .storage.kv import DatabaseStore, KeyValueStore, RedisStore
@@ -18,6 +22,16 @@ class Services:
     db: Database
     store: KeyValueStore
     platform_keys: PlatformKeys
+    _jobs: JobRunner | None = None
+
+    @property
+    def jobs(self) -> JobRunner:
+        """The job runner, started on first use (so CLI commands start no threads)."""
+        if self._jobs is None:
+            from .jobs.runner import make_runner
+
+            self._jobs = make_runner(self)
+        return self._jobs
 
     @classmethod
     def build(cls, settings: Settings) -> Services:

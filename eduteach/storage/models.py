@@ -109,3 +109,97 @@ class LaunchRecord(Base):
     context: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class Artifact(Base):
+    """Something a teacher made in a course: a lesson plan, a unit plan, later activities.
+
+    Drafts are private to the course's teachers until published. The content lives in
+    versions, so an edit or a regenerated section can be undone.
+    """
+
+    __tablename__ = "artifacts"
+    __table_args__ = (Index("ix_artifacts_course_updated", "course_id", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    owner_sub: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    offline_draft: Mapped[bool] = mapped_column(default=False)
+    current_version: Mapped[int] = mapped_column(default=1)
+    # A lesson plan expanded from lesson N of a unit plan points back at the unit.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("artifacts.id", ondelete="SET NULL"))
+    parent_slot: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list[ArtifactVersion]] = relationship(
+        back_populates="artifact", cascade="all, delete-orphan", order_by="ArtifactVersion.number"
+    )
+
+
+class ArtifactVersion(Base):
+    __tablename__ = "artifact_versions"
+    __table_args__ = (UniqueConstraint("artifact_id", "number", name="uq_artifact_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artifact_id: Mapped[int] = mapped_column(ForeignKey("artifacts.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column()
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Model, endpoint, template and version, parameters, prompt hash, tokens, duration,
+    # source hashes: for a teacher's edit, just who and what.
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    artifact: Mapped[Artifact] = relationship(back_populates="versions")
+
+
+class GenerationJob(Base):
+    """Background work for a teacher, with its progress, visible from any worker."""
+
+    __tablename__ = "generation_jobs"
+    __table_args__ = (Index("ix_generation_jobs_status", "status", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    owner_sub: Mapped[str] = mapped_column(String(255))
+    # create | regenerate_part | expand_lesson
+    action: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Teacher-provided sources as extracted text (label, text, sha256); never student data.
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    target_artifact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("artifacts.id", ondelete="CASCADE")
+    )
+    target_path: Mapped[str] = mapped_column(String(255), default="")
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    # queued | running | succeeded | failed
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    stage: Mapped[str] = mapped_column(String(200), default="Waiting to start")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    result_artifact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("artifacts.id", ondelete="SET NULL")
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class StructuredModeEntry(Base):
+    """Which structured-output mode an endpoint accepted, shared by every worker."""
+
+    __tablename__ = "structured_modes"
+
+    base_url: Mapped[str] = mapped_column(String(500), primary_key=True)
+    model: Mapped[str] = mapped_column(String(255), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,56 @@
+"""The kinds of content, each with its request form, output schema, checks and Word renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from eduteach.generation import GenerationSpec
+from eduteach.generation.schemas import PLAN_KINDS
+from eduteach.generation.schemas.common import PlanRequest
+from eduteach.generation.validators import PLAN_CHECKS
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    request: type[PlanRequest]
+    output: type[BaseModel]
+    checks: Callable[[Any, Mapping[str, Any]], list[str]]
+    max_tokens: int
+
+    def spec(self) -> GenerationSpec[Any]:
+        return GenerationSpec(
+            kind=self.name,
+            output=self.output,
+            validators=(self.checks,),
+            max_tokens=self.max_tokens,
+        )
+
+
+_LABELS = {
+    "lesson_plan": ("Lesson plan", 3500),
+    "minecraft_lesson_plan": ("Minecraft Education lesson plan", 4000),
+    "unit_plan": ("Unit plan", 4000),
+}
+
+KINDS: dict[str, Kind] = {
+    name: Kind(
+        name=name,
+        label=_LABELS[name][0],
+        request=pair.request,
+        output=pair.output,
+        checks=PLAN_CHECKS[name],
+        max_tokens=_LABELS[name][1],
+    )
+    for name, pair in PLAN_KINDS.items()
+}
+
+
+def kind(name: str) -> Kind:
+    """The kind called ``name``; KeyError for anything else."""
+    return KINDS[name]
