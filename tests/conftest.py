@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import make_url
 
 from eduteach.app import create_app
@@ -43,7 +44,7 @@ def database_url(
         migrate.upgrade(Database(url).engine)
         yield url
         return
-    admin = create_engine(_pg(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    admin = create_engine(_pg(POSTGRES_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     name = f"eduteach_test_{os.getpid()}_{secrets.token_hex(3)}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
