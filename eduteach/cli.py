@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session
 
+from .commands import generate
 from .config import ConfigError, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -212,6 +213,22 @@ def platform_remove(issuer: str, client_id: str, deployment_ids: tuple[str, ...]
     click.echo(message)
 
 
+@platform.command("registration-url")
+def platform_registration_url() -> None:
+    """Print a dynamic registration URL to paste into Canvas or Moodle (valid 7 days)."""
+    from .lti.registration import registration_code
+    from .web.lti import REGISTRATION_CODE_DAYS
+
+    settings = _settings()
+    code = registration_code(settings.secret_key)
+    click.echo(f"{settings.base_url}/lti/register?code={code}")
+    click.echo(
+        f"Paste it into your LMS's dynamic registration field within {REGISTRATION_CODE_DAYS} days. "
+        "Moodle: Manage tools → Tool URL → Add LTI Advantage. Canvas: Developer Keys → LTI Registration.",
+        err=True,
+    )
+
+
 # -- keys ----------------------------------------------------------------------------
 
 
@@ -291,3 +308,6 @@ def demo(host: str, port: int, lms_port: int, workers: int) -> None:
 
     os.environ.setdefault("EDUTEACH_BASE_URL", f"http://{host}:{port}")
     run_demo(_settings(), host=host, port=port, lms_port=lms_port, workers=workers)
+
+
+main.add_command(generate)

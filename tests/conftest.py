@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from eduteach.app import create_app
 from eduteach.config import Settings

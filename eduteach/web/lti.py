@@ -22,7 +22,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from eduteach.lti import claims, keys, sessions
 from eduteach.lti.launch import peek_state, validate_launch
 from eduteach.lti.login import STATE_TTL, begin_login, state_cookie_name
-from eduteach.lti.platforms import find_platform, origin_of
+from eduteach.lti.platforms import RegistrationError, find_platform, origin_of
+from eduteach.lti.registration import check_registration_code, register_platform
 from eduteach.lti.roles import Audience
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -209,3 +210,50 @@ def canvas_json() -> ResponseReturnValue:
 def moodle_config() -> ResponseReturnValue:
     """The values a Moodle admin types into "Configure a tool manually"."""
     return render_template("admin/moodle.html", page_role="admin", urls=tool_urls())
+
+
+REGISTRATION_CODE_DAYS = 7
+
+
+@bp.get("/register")
+def dynamic_registration() -> ResponseReturnValue:
+    """LTI Dynamic Registration, started by the LMS with the URL from `platform registration-url`."""
+    svc = _svc()
+    code = request.args.get("code", "")
+    if not check_registration_code(svc.settings.secret_key, code, REGISTRATION_CODE_DAYS * 86400):
+        log.warning("dynamic registration refused: missing or expired code")
+        return render_template("admin/registration.html", page_role="admin", error="code"), 403
+    config_url = request.args.get("openid_configuration", "")
+    if not config_url:
+        return render_template(
+            "admin/registration.html", page_role="admin", error="not_from_lms"
+        ), 400
+    try:
+        with svc.db.session() as s:
+            issuer, client_id, deployment_id = register_platform(
+                base_url=svc.settings.base_url,
+                openid_configuration_url=config_url,
+                registration_token=request.args.get("registration_token") or None,
+                session=s,
+                timeout=svc.settings.http_timeout,
+            )
+    except RegistrationError as exc:
+        log.warning("dynamic registration failed: %s", exc)
+        return render_template(
+            "admin/registration.html", page_role="admin", error="failed", detail=str(exc)
+        ), 400
+    current_app.extensions.pop("eduteach_origins", None)
+    log.info(
+        "dynamic registration done iss=%s client_id=%s deployment=%s",
+        issuer,
+        client_id,
+        deployment_id,
+    )
+    return render_template(
+        "admin/registration.html",
+        page_role="admin",
+        error=None,
+        issuer=issuer,
+        client_id=client_id,
+        deployment_id=deployment_id,
+    )
