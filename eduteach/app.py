@@ -40,11 +40,12 @@ def create_app(settings: Settings | None = None, *, upgrade_db: bool = True) -> 
     app.extensions["eduteach"] = services
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
-    from .web import errors, lti, ops, pages, security
+    from .web import errors, lti, ops, pages, security, teacher
 
     app.register_blueprint(ops.bp)
     app.register_blueprint(lti.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(teacher.bp)
     errors.init_app(app)
     security.init_app(app)
 

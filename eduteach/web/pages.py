@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from eduteach.lti.roles import Audience
 
 from .security import current_launch, requires_launch
+from .teacher.library import home_page
 
 bp = Blueprint("pages", __name__)
 
@@ -15,7 +16,8 @@ bp = Blueprint("pages", __name__)
 @bp.get("/teacher")
 @requires_launch(Audience.TEACHER)
 def teacher_home() -> ResponseReturnValue:
-    return render_template("teacher/home.html", page_role="teacher", launch=current_launch())
+    """The course library; kept under this name because launches redirect here."""
+    return home_page()
 
 
 @bp.get("/student")

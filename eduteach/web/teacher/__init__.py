@@ -1,0 +1,13 @@
+"""The teacher's screens: course library, create forms, progress, review and edit.
+
+The library itself is served as ``pages.teacher_home`` (``/teacher``), where launches land;
+everything else lives under ``/teacher/`` in this blueprint.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+
+from . import create, jobs, review  # noqa: E402  - the views register themselves on bp
+
+__all__ = ["bp", "create", "jobs", "review"]

@@ -1,0 +1,133 @@
+"""The create forms: one per plan kind, checked by the kind's request model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, redirect, request
+from flask.typing import ResponseReturnValue
+from pydantic import ValidationError
+
+from eduteach.content.kinds import Kind
+from eduteach.generation.schemas import (
+    GRADES,
+    TONES,
+    PlanRequest,
+    dump_params,
+    teacher_messages,
+)
+from eduteach.lti.roles import Audience
+
+from ..security import requires_launch
+from . import bp
+from .jobs import progress_url, start_job, submit
+from .scope import CREATE_KINDS, course_id, job_or_404, kind_of, labels, render_page, services
+from .uploads import chosen_kept, keep, kept, read_files
+
+DEFAULTS = {"language": "English", "duration_minutes": "45", "tone": "encouraging"}
+
+
+def _creatable(kind_name: str) -> Kind:
+    if kind_name not in CREATE_KINDS:
+        abort(404)
+    return kind_of(kind_name)
+
+
+def _typed(kind: Kind, form: Mapping[str, str]) -> dict[str, str]:
+    """The request's fields as typed; an optional field left blank takes its default."""
+    values: dict[str, str] = {}
+    for name, info in kind.request.model_fields.items():
+        if name not in form:
+            continue
+        if not form[name].strip() and not info.is_required():
+            continue
+        values[name] = form[name]
+    return values
+
+
+def _as_form(params: Mapping[str, Any]) -> dict[str, str]:
+    """A job's parameters as the form shows them (standards one per line)."""
+    values: dict[str, str] = {}
+    for name, value in params.items():
+        if isinstance(value, list):
+            values[name] = "\n".join(str(v) for v in value)
+        elif value is not None:
+            values[name] = str(value)
+    return values
+
+
+def _form_page(
+    kind: Kind,
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    kept_key: str = "",
+    kept_sources: list[dict[str, Any]] | None = None,
+) -> str:
+    return render_page(
+        "teacher/create.html",
+        kind=kind,
+        fields=set(kind.request.model_fields),
+        values=values,
+        errors=errors,
+        grades=GRADES,
+        tones=TONES,
+        kept_key=kept_key,
+        kept=[
+            {"label": s.get("label", ""), "chars": len(str(s.get("text", "")))}
+            for s in kept_sources or []
+        ],
+    )
+
+
+@bp.get("/new/<kind_name>")
+@requires_launch(Audience.TEACHER)
+def new(kind_name: str) -> ResponseReturnValue:
+    kind = _creatable(kind_name)
+    values = dict(DEFAULTS)
+    kept_key, kept_sources = "", []
+    from_job = request.args.get("from_job", "")
+    if from_job:
+        # "Change the request" after a failure: start from what the teacher sent last time.
+        with services().db.session() as s:
+            job = job_or_404(s, from_job)
+            values |= _as_form(job.params)
+            kept_sources = [dict(x) for x in job.sources]
+        kept_key = keep(services().store, course_id(), kept_sources)
+    return _form_page(kind, values, {}, kept_key, kept_sources)
+
+
+@bp.post("/new/<kind_name>")
+@requires_launch(Audience.TEACHER)
+def create(kind_name: str) -> ResponseReturnValue:
+    kind = _creatable(kind_name)
+    course = course_id()
+    store = services().store
+    form = {k: v for k, v in request.form.items() if isinstance(v, str)}
+    errors: dict[str, str] = {}
+    wanted: PlanRequest | None = None
+    try:
+        wanted = kind.request.model_validate(_typed(kind, form))
+    except ValidationError as exc:
+        errors = teacher_messages(exc)
+    files = read_files(
+        request.files.getlist("sources"),
+        chosen_kept(store, course, form.get("kept", ""), request.form.getlist("keep")),
+        refused=labels().message("upload_refused", name="{name}", reason="{reason}"),
+    )
+    if files.problems:
+        errors["sources"] = " ".join(files.problems)
+    if errors or wanted is None:
+        key = keep(store, course, files.sources)
+        return _form_page(kind, form, errors, key, kept(store, course, key)), 422
+    with services().db.session() as s:
+        job = start_job(
+            s,
+            action="create",
+            kind_name=kind.name,
+            params=dump_params(wanted),
+            sources=files.sources,
+        )
+        job_id = job.id
+    submit(job_id)
+    return redirect(progress_url(job_id), code=303)

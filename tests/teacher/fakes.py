@@ -1,0 +1,71 @@
+"""A fake model that answers plan requests with plans fitting them (minutes, standards, lessons).
+
+It reads what the teacher asked for from the prompt the tool sent, the way a real model would,
+so a job whose request differs from the samples (an expanded lesson of 50 minutes, a unit of 3
+lessons) still passes the domain checks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.fakes.openai_server import requested_schema
+from tests.plans.samples import lesson_plan_data, minecraft_plan_data, outline, unit_plan_data
+
+PHASES = ("warm-up", "direct instruction", "guided practice", "independent practice", "closure")
+
+
+def prompt_text(body: dict[str, Any]) -> str:
+    return "\n".join(str(m.get("content", "")) for m in body.get("messages") or [])
+
+
+def _number(pattern: str, text: str, default: int) -> int:
+    match = re.search(pattern, text)
+    return int(match.group(1)) if match else default
+
+
+def _standards(text: str) -> list[dict[str, str]]:
+    if "Standards the teacher selected" not in text:
+        return []
+    block = text.split("Standards the teacher selected", 1)[1].split("\n\n", 1)[0]
+    cited = []
+    for line in block.splitlines():
+        if line.startswith("- "):
+            code, _, rest = line[2:].partition(" ")
+            cited.append({"code": code, "description": rest or code})
+    return cited
+
+
+def _steps(duration: int) -> list[dict[str, Any]]:
+    base = lesson_plan_data()["procedure"]
+    share = [duration // 5] * 5
+    share[2] += duration - sum(share)
+    return [
+        {**step, "phase": phase, "minutes": minutes}
+        for step, phase, minutes in zip(base, PHASES, share, strict=True)
+    ]
+
+
+def fitting_plan(body: dict[str, Any]) -> dict[str, Any]:
+    """A valid answer for the plan the request's schema and prompt ask for."""
+    schema = requested_schema(body) or {}
+    props = schema.get("properties", {})
+    text = prompt_text(body)
+    standards = _standards(text)
+    if "lessons" in props:
+        count = _number(r"Number of lessons: (\d+)", text, 4)
+        minutes = _number(r"Length of each lesson: (\d+) minutes", text, 50)
+        per_week = _number(r"Lessons per week: (\d+)", text, 2)
+        return unit_plan_data(count) | {
+            "standards": standards,
+            "lessons": [outline(n, minutes) for n in range(1, count + 1)],
+            "pacing": {
+                "lessons_per_week": per_week,
+                "weeks": -(-count // per_week),
+                "notes": "Leave a buffer lesson before the assessment.",
+            },
+        }
+    duration = _number(r"Lesson length: (\d+) minutes", text, 45)
+    data = minecraft_plan_data() if "challenges" in props else lesson_plan_data()
+    return data | {"procedure": _steps(duration), "standards": standards}
