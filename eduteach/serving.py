@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
+
+log = logging.getLogger("eduteach.serving")
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -27,6 +30,43 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app(self._settings, upgrade_db=False)
 
 
+def with_model(settings: Settings) -> tuple[Settings, Any]:
+    """The settings to serve with, and the offline model's server when this host runs one.
+
+    With an endpoint configured nothing changes. Without one, the offline model (if it was
+    set up) is started once for the whole host; every worker talks to it, and its drafts are
+    labelled as offline drafts.
+    """
+    if settings.llm_base_url or settings.extra.get("EDUTEACH_EMBEDDED_MODEL") == "off":
+        return settings, None
+    from .commands.model import EMBEDDED_CONTEXT, EMBEDDED_TIMEOUT, embedded_model_path
+
+    path = embedded_model_path()
+    if path is None:
+        log.warning(
+            "no model endpoint configured and the offline model is not set up: "
+            "teachers will be told to ask an administrator"
+        )
+        return settings, None
+    from .embedded import QWEN_MODEL, EmbeddedServer
+
+    server = EmbeddedServer(path, QWEN_MODEL, n_ctx=EMBEDDED_CONTEXT)
+    server.start()
+    log.info("offline model started at %s", server.base_url)
+    extra = dict(settings.extra)
+    extra.setdefault("EDUTEACH_LLM_TIMEOUT", str(int(EMBEDDED_TIMEOUT)))
+    extra.setdefault("EDUTEACH_LLM_MAX_RETRIES", "0")
+    return (
+        settings.with_overrides(
+            llm_base_url=server.base_url.rstrip("/"),
+            llm_model=server.model_name,
+            llm_offline_draft=True,
+            extra=extra,
+        ),
+        server,
+    )
+
+
 def default_workers() -> int:
     return max(2, min(8, 2 * (os.cpu_count() or 1)))
 
@@ -41,6 +81,7 @@ def run_gunicorn(
     database = Database(settings.database_url)
     migrate.upgrade(database.engine)
     database.dispose()
+    settings, model_server = with_model(settings)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers or default_workers(),
@@ -57,4 +98,8 @@ def run_gunicorn(
         "forwarded_allow_ips": ",".join(settings.trusted_proxies) or "127.0.0.1,::1",
         "proc_name": "eduteach",
     }
-    _Gunicorn(settings, options).run()
+    try:
+        _Gunicorn(settings, options).run()
+    finally:
+        if model_server is not None:
+            model_server.stop()

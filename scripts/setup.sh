@@ -8,7 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+want_embedded=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    --embedded) want_embedded=1 ;;
+  esac
+done
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -33,6 +39,12 @@ fi
 if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
   ver=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
   apt_install "python${ver}-venv" || apt_install python3-venv
+fi
+
+if [ "$want_embedded" = 1 ]; then
+  # llama-cpp-python builds from source once (the offline model's runtime).
+  ver=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  apt_install build-essential cmake "python${ver}-dev" || apt_install build-essential cmake python3-dev
 fi
 
 if [ "$want_test" = 1 ]; then

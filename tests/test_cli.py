@@ -167,6 +167,7 @@ def test_serve_runs_gunicorn_workers_that_answer(tmp_path: Path, database_url: s
         EDUTEACH_INSTANCE_PATH=str(tmp_path),
         EDUTEACH_DATABASE_URL=database_url,
         EDUTEACH_BASE_URL=url,
+        EDUTEACH_EMBEDDED_MODEL="off",
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "eduteach", "serve", "--port", str(port), "--workers", "2"],
