@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,38 @@ def serve(host: str, port: int | None, workers: int | None, threads: int) -> Non
     settings = _settings()
     port = port or int(settings.extra.get("EDUTEACH_PORT", "5000"))
     run_gunicorn(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+def worker(burst: bool) -> None:
+    """Run generation jobs from Redis (RQ); needs EDUTEACH_REDIS_URL."""
+    import redis
+    from rq import Queue, Worker
+
+    from .jobs.runner import RQ_QUEUE
+    from .serving import with_model
+
+    settings = _settings()
+    if not settings.redis_url:
+        raise click.ClickException(
+            "EDUTEACH_REDIS_URL is not set: without Redis, jobs run inside `eduteach serve`."
+        )
+    redis_url = settings.redis_url
+    settings, model_server = with_model(settings)
+    if settings.llm_base_url:
+        # RQ work-horses build their services from the environment (eduteach.jobs.tasks).
+        os.environ.update(
+            EDUTEACH_LLM_BASE_URL=settings.llm_base_url,
+            EDUTEACH_LLM_MODEL=settings.llm_model or "",
+            EDUTEACH_LLM_OFFLINE_DRAFT="1" if settings.llm_offline_draft else "0",
+        )
+    connection = redis.Redis.from_url(redis_url)
+    try:
+        Worker([Queue(RQ_QUEUE, connection=connection)], connection=connection).work(burst=burst)
+    finally:
+        if model_server is not None:
+            model_server.stop()
 
 
 # -- db ------------------------------------------------------------------------------
@@ -302,8 +335,6 @@ def run() -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 16))
 def demo(host: str, port: int, lms_port: int, workers: int) -> None:
     """Run EduTeach with its practice LMS (a demo course, a teacher and two students)."""
-    import os
-
     from .demo import run_demo
 
     os.environ.setdefault("EDUTEACH_BASE_URL", f"http://{host}:{port}")

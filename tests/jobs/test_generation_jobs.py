@@ -15,7 +15,7 @@ from eduteach.content import artifacts
 from eduteach.jobs.generation import new_job, requeue_stale, run_job
 from eduteach.services import Services
 from eduteach.storage.db import Database
-from eduteach.storage.models import Artifact, Course, Deployment, GenerationJob, Platform
+from eduteach.storage.models import Artifact, GenerationJob
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.plans.samples import lesson_params, lesson_plan_data, unit_params, unit_plan_data
@@ -33,27 +33,6 @@ def services(db: Database, tmp_path: Path, fake_model: FakeOpenAI) -> Iterator[S
     built = Services.build(settings)
     yield built
     built.db.dispose()
-
-
-@pytest.fixture
-def course_id(db: Database) -> int:
-    with db.session() as s:
-        platform = Platform(
-            issuer="https://lms.example.edu",
-            client_id="c",
-            name="LMS",
-            auth_login_url="https://lms.example.edu/auth",
-            auth_token_url="https://lms.example.edu/token",
-            key_set_url="https://lms.example.edu/jwks",
-            frame_origins=[],
-        )
-        platform.deployments.append(Deployment(deployment_id="d"))
-        s.add(platform)
-        s.flush()
-        course = Course(deployment_pk=platform.deployments[0].id, context_id="ctx", title="Maths 5")
-        s.add(course)
-        s.flush()
-        return course.id
 
 
 def _submit(services: Services, course_id: int, **fields: Any) -> str:
