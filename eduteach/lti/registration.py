@@ -19,27 +19,12 @@ from pylti1p3.exception import LtiException
 from sqlalchemy.orm import Session
 
 from . import claims
+from .http import TimeoutSession
 from .platforms import PlatformValues, RegistrationError, add_platform, check_url
 
 CODE_SALT = "eduteach-dynamic-registration"
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
-
-
-class _TimeoutSession(requests.Session):
-    """The library calls ``get``/``post`` without timeouts; every call here has one."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self._timeout = timeout
-        self.headers["User-Agent"] = "EduTeach-LTI/1.0"
-
-    def request(
-        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
-    ) -> requests.Response:
-        kwargs.setdefault("timeout", self._timeout)
-        kwargs.setdefault("allow_redirects", False)
-        return super().request(method, url, *args, **kwargs)
 
 
 def registration_code(secret_key: str) -> str:
@@ -77,7 +62,7 @@ class ToolRegistration(DynamicRegistration):  # type: ignore[misc]
         self._timeout = timeout
 
     def get_request_session(self) -> requests.Session:
-        return _TimeoutSession(self._timeout)
+        return TimeoutSession(self._timeout)
 
     def get_initiate_login_uri(self) -> str:
         return self._base + "/lti/login"
