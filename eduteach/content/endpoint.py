@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from eduteach.config import Settings
 from eduteach.generation import EndpointConfig, ModelClient, StructuredMode
 from eduteach.storage.db import Database
 from eduteach.storage.models import StructuredModeEntry, utcnow
+
+log = logging.getLogger("eduteach.content")
 
 
 class NoModelConfigured(Exception):
@@ -54,12 +59,27 @@ class DatabaseModeCache:
         return StructuredMode(mode) if mode else None
 
     def set(self, base_url: str, model: str, mode: StructuredMode) -> None:
-        with self._db.session() as s:
-            s.merge(
-                StructuredModeEntry(
-                    base_url=base_url.rstrip("/"), model=model, mode=mode.value, updated_at=utcnow()
-                )
-            )
+        """Remember the mode; several workers learning it at once is fine (last one wins),
+        and failing to remember it never fails a generation."""
+        key = (base_url.rstrip("/"), model)
+        try:
+            with self._db.session() as s:
+                s.add(StructuredModeEntry(base_url=key[0], model=key[1], mode=mode.value))
+        except IntegrityError:
+            try:
+                with self._db.session() as s:
+                    s.execute(
+                        update(StructuredModeEntry)
+                        .where(
+                            StructuredModeEntry.base_url == key[0],
+                            StructuredModeEntry.model == key[1],
+                        )
+                        .values(mode=mode.value, updated_at=utcnow())
+                    )
+            except SQLAlchemyError:
+                log.warning("could not update the remembered structured-output mode")
+        except SQLAlchemyError:
+            log.warning("could not remember the structured-output mode")
 
 
 def model_client(settings: Settings, db: Database) -> ModelClient:
