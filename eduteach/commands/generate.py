@@ -48,7 +48,7 @@ def _make_plan(kind_name: str, fields: dict[str, Any], values: dict[str, Any]) -
 @topic_options
 @plan_options
 @source_option
-@output_options
+@output_options()
 def lesson_plan(**values: Any) -> None:
     """A lesson plan: objectives, a timed procedure, differentiation, assessment."""
     _make_plan("lesson_plan", topic_values(values) | plan_values(values), values)
@@ -63,7 +63,7 @@ def lesson_plan(**values: Any) -> None:
     "[required]",
 )
 @source_option
-@output_options
+@output_options()
 def minecraft_lesson_plan(**values: Any) -> None:
     """A lesson plan taught in Minecraft Education: the classroom plan plus the game."""
     fields = topic_values(values) | plan_values(values)
@@ -78,7 +78,7 @@ def minecraft_lesson_plan(**values: Any) -> None:
 @click.option("--lessons", metavar="N", help="How many lessons the unit has (2 to 30).  [required]")
 @click.option("--lessons-per-week", metavar="N", help="Lessons taught each week (1 to 7).")
 @source_option
-@output_options
+@output_options()
 def unit_plan(**values: Any) -> None:
     """A unit plan: big ideas, a sequence of lesson outlines, assessment and pacing.
 

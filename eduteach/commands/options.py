@@ -104,28 +104,32 @@ def source_option(function: F) -> F:
     )(function)
 
 
-def output_options(function: F) -> F:
-    """``-o FILE`` (required) and ``--json FILE``."""
-    return _apply(
-        function,
-        [
-            click.option(
-                "-o",
-                "--output",
-                required=True,
-                type=click.Path(dir_okay=False, writable=True, path_type=Path),
-                metavar="FILE",
-                help="Where to write the Word document (.docx).",
-            ),
-            click.option(
-                "--json",
-                "json_path",
-                type=click.Path(dir_okay=False, writable=True, path_type=Path),
-                metavar="FILE",
-                help="Also write the validated result as JSON to this file.",
-            ),
-        ],
-    )
+def output_options(written: str = "the Word document (.docx)") -> Callable[[F], F]:
+    """``-o FILE`` (required; ``written`` says what goes there) and ``--json FILE``."""
+
+    def decorate(function: F) -> F:
+        return _apply(
+            function,
+            [
+                click.option(
+                    "-o",
+                    "--output",
+                    required=True,
+                    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+                    metavar="FILE",
+                    help=f"Where to write {written}.",
+                ),
+                click.option(
+                    "--json",
+                    "json_path",
+                    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+                    metavar="FILE",
+                    help="Also write the validated result as JSON to this file.",
+                ),
+            ],
+        )
+
+    return decorate
 
 
 def topic_values(values: dict[str, Any]) -> dict[str, Any]:
