@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from eduteach.generation import GenerationSpec
 from eduteach.generation.schemas import PLAN_KINDS
 from eduteach.generation.schemas.common import PlanRequest
-from eduteach.generation.validators import PLAN_CHECKS
+from eduteach.generation.validators import PLAN_CHECKS, PLAN_FIXES
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Kind:
     output: type[BaseModel]
     checks: Callable[[Any, Mapping[str, Any]], list[str]]
     max_tokens: int
+    fixers: tuple[Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]], ...] = ()
 
     def spec(self) -> GenerationSpec[Any]:
         return GenerationSpec(
@@ -46,6 +47,7 @@ KINDS: dict[str, Kind] = {
         output=pair.output,
         checks=PLAN_CHECKS[name],
         max_tokens=_LABELS[name][1],
+        fixers=PLAN_FIXES[name],
     )
     for name, pair in PLAN_KINDS.items()
 }

@@ -17,6 +17,7 @@ from eduteach.generation.client import (
     StructuredModeCache,
 )
 from eduteach.generation.engine import (
+    Fixer,
     GenerationResult,
     GenerationSpec,
     ProgressCallback,
@@ -52,6 +53,7 @@ __all__ = [
     "EndpointConfig",
     "EndpointConfigError",
     "EndpointUnreachableError",
+    "Fixer",
     "GenerationError",
     "GenerationResult",
     "GenerationSpec",

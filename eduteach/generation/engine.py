@@ -37,6 +37,7 @@ T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
 
 Validator: TypeAlias = Callable[[T, Mapping[str, Any]], list[str]]
+Fixer: TypeAlias = Callable[[T, Mapping[str, Any]], tuple[T, list[str]]]
 """A domain check: returns problems in plain words (empty when the artifact is fine)."""
 
 ProgressCallback: TypeAlias = Callable[[str, float], None]
@@ -56,6 +57,10 @@ class GenerationSpec(Generic[T]):
     kind: str
     output: type[T]
     validators: Sequence[Validator[T]] = ()
+    # Deterministic corrections applied before the checks (e.g. rescaling step minutes to the
+    # lesson's length): small models miss arithmetic that code gets right every time. Each
+    # returns the corrected output and notes for the teacher.
+    fixers: Sequence[Fixer[T]] = ()
     max_tokens: int | None = None
     max_repairs: int = 2
     temperature: float | None = 0.4
@@ -147,6 +152,16 @@ def _domain_problems(spec: GenerationSpec[T], output: T, params: Mapping[str, An
     for validator in spec.validators:
         problems.extend(validator(output, params))
     return problems
+
+
+def _apply_fixers(
+    spec: GenerationSpec[T], output: T, params: Mapping[str, Any]
+) -> tuple[T, list[str]]:
+    notes: list[str] = []
+    for fixer in spec.fixers:
+        output, more = fixer(output, params)
+        notes.extend(more)
+    return output, notes
 
 
 def _json_safe(value: Mapping[str, Any]) -> dict[str, Any]:
@@ -290,11 +305,15 @@ def generate(
         {"role": "user", "content": prompt.user},
     ]
 
+    fixed_notes: list[str] = []
+
     def accept(data: dict[str, Any]) -> tuple[T | None, list[str]]:
         try:
             output = spec.output.model_validate(data)
         except ValidationError as exc:
             return None, _validation_problems(exc)
+        output, notes = _apply_fixers(spec, output, params)
+        fixed_notes[:] = notes
         return output, _domain_problems(spec, output, params)
 
     rounds = _Rounds()
@@ -313,7 +332,9 @@ def generate(
         client, spec, prompt, params, capped, rounds, started=started, created_at=created_at
     )
     report("Done", 1.0)
-    return GenerationResult(output=output, provenance=provenance, warnings=tuple(warnings))
+    return GenerationResult(
+        output=output, provenance=provenance, warnings=(*warnings, *fixed_notes)
+    )
 
 
 def regenerate_part(
@@ -361,6 +382,8 @@ def regenerate_part(
         },
     ]
 
+    fixed_notes: list[str] = []
+
     def accept(data: dict[str, Any]) -> tuple[T | None, list[str]]:
         try:
             new_value = envelope.model_validate(data).model_dump(mode="json")["value"]
@@ -371,6 +394,8 @@ def regenerate_part(
             output = spec.output.model_validate(merged)
         except ValidationError as exc:
             return None, _validation_problems(exc)
+        output, notes = _apply_fixers(spec, output, params)
+        fixed_notes[:] = notes
         return output, [p for p in _domain_problems(spec, output, params) if p not in baseline]
 
     rounds = _Rounds()
@@ -391,5 +416,6 @@ def regenerate_part(
     provenance["regenerated_part"] = path
     provenance["instruction"] = instruction
     warnings.extend(f"Already present before this change: {problem}" for problem in baseline)
+    warnings.extend(fixed_notes)
     report("Done", 1.0)
     return GenerationResult(output=output, provenance=provenance, warnings=tuple(warnings))

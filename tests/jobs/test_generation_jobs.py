@@ -202,3 +202,20 @@ def test_only_one_worker_runs_a_job_and_stale_jobs_are_requeued(
     with services.db.session() as s:
         s.add(queued)
     assert queued.id in requeue_stale(services)
+
+
+def test_wrong_minutes_are_fixed_without_a_repair_round_and_the_teacher_is_told(
+    services: Services, course_id: int, fake_model: FakeOpenAI
+) -> None:
+    data = lesson_plan_data()
+    data["procedure"][3]["minutes"] += 7  # adds up to 52 for a 45-minute lesson
+    fake_model.enqueue_json(data)
+    job = _job(services, _submit(services, course_id))
+    assert job.status == "succeeded", job.error_message
+    assert len(fake_model.requests) == 1
+    with services.db.session() as s:
+        artifact = s.get(Artifact, job.result_artifact_id)
+        assert artifact is not None
+        version = artifacts.current_version(artifact)
+        assert sum(step["minutes"] for step in version.data["procedure"]) == 45
+        assert any("adjusted the step minutes" in w for w in version.warnings)

@@ -23,6 +23,7 @@ from eduteach.generation.validators.plans import (
     check_unit_plan,
     check_vocabulary,
     codes_match,
+    fix_procedure_minutes,
     objective_problem,
     standard_code,
 )
@@ -35,8 +36,18 @@ PLAN_CHECKS: dict[str, Check] = {
     "unit_plan": check_unit_plan,
 }
 
+Fix = Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]]
+
+PLAN_FIXES: dict[str, tuple[Fix, ...]] = {
+    "lesson_plan": (fix_procedure_minutes,),
+    "minecraft_lesson_plan": (fix_procedure_minutes,),
+    "unit_plan": (),
+}
+"""Deterministic corrections per kind, applied before the checks (see GenerationSpec.fixers)."""
+
 __all__ = [
     "PLAN_CHECKS",
+    "PLAN_FIXES",
     "Check",
     "check_challenges",
     "check_essential_questions",
@@ -51,6 +62,7 @@ __all__ = [
     "check_unit_plan",
     "check_vocabulary",
     "codes_match",
+    "fix_procedure_minutes",
     "objective_problem",
     "standard_code",
 ]

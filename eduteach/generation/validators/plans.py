@@ -428,3 +428,42 @@ def check_unit_plan(unit: UnitPlan, params: Mapping[str, Any]) -> list[str]:
     for number, lesson in enumerate(unit.lessons, start=1):
         problems += check_objectives(lesson.objectives, language, where=f"Lesson {number}: ")
     return problems
+
+
+def fix_procedure_minutes(
+    plan: LessonPlan, params: Mapping[str, Any]
+) -> tuple[LessonPlan, list[str]]:
+    """Rescale the step minutes to the lesson's length when they do not add up.
+
+    The model chooses how the time is shared; it often gets the sum wrong by a few minutes.
+    Keeping its proportions (largest remainder, at least one minute a step) fixes that
+    without a repair round.
+    """
+    duration = _duration(params)
+    steps = plan.procedure
+    total = sum(step.minutes for step in steps)
+    if total == duration or not steps or duration < len(steps):
+        return plan, []
+    shares = [step.minutes * duration / total for step in steps]
+    minutes = [max(1, int(share)) for share in shares]
+    order = sorted(range(len(steps)), key=lambda i: shares[i] - int(shares[i]), reverse=True)
+    i = 0
+    while sum(minutes) != duration:
+        index = order[i % len(order)]
+        if sum(minutes) < duration:
+            minutes[index] += 1
+        elif minutes[index] > 1:
+            minutes[index] -= 1
+        i += 1
+    fixed = plan.model_copy(
+        update={
+            "procedure": [
+                s.model_copy(update={"minutes": m}) for s, m in zip(steps, minutes, strict=True)
+            ]
+        }
+    )
+    note = (
+        f"EduTeach adjusted the step minutes to add up to the lesson's {duration} minutes "
+        f"(the draft's added up to {total}); check the timing."
+    )
+    return fixed, [note]
