@@ -29,6 +29,7 @@ class Kind:
             kind=self.name,
             output=self.output,
             validators=(self.checks,),
+            fixers=self.fixers,
             max_tokens=self.max_tokens,
         )
 
