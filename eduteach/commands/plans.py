@@ -25,13 +25,7 @@ from eduteach.exports import (
     render_lesson_plan_docx,
     render_unit_plan_docx,
 )
-
-
-def grade_label(grade: str) -> str:
-    """How a grade value is printed in a document ("Grade 5", "Kindergarten")."""
-    if grade.isdigit():
-        return f"Grade {grade}"
-    return {"K": "Kindergarten", "higher-ed": "Higher education"}.get(grade, grade)
+from eduteach.exports.docx_base import grade_label
 
 
 def plan_meta(params: dict[str, Any], outcome: Outcome) -> DocumentMeta:

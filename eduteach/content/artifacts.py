@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eduteach.exports.docx_base import DocumentMeta
+from eduteach.exports.docx_base import DocumentMeta, grade_label
 from eduteach.exports.docx_plans import render_lesson_plan_docx, render_unit_plan_docx
 from eduteach.generation import GenerationResult
 from eduteach.generation.parts import get_part, parse_path, set_part
@@ -202,7 +202,7 @@ def document_meta(artifact: Artifact, course: Course | None) -> DocumentMeta:
     return DocumentMeta(
         course_title=(course.title if course else "") or "",
         subject=str(params.get("subject", "")),
-        grade=_grade_label(str(params.get("grade", ""))),
+        grade=grade_label(str(params.get("grade", ""))),
         duration=f"{minutes} minutes" if minutes else "",
         language=str(params.get("language", "English")),
         generated=artifact.created_at.date() if artifact.created_at else date.today(),
@@ -217,12 +217,6 @@ def _first_model(artifact: Artifact) -> str:
         if version.provenance.get("model"):
             return str(version.provenance["model"])
     return ""
-
-
-def _grade_label(grade: str) -> str:
-    if grade.isdigit():
-        return f"Grade {grade}"
-    return {"K": "Kindergarten", "higher-ed": "Higher education"}.get(grade, grade)
 
 
 def render_docx(session: Session, artifact: Artifact) -> bytes:

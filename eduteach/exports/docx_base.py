@@ -348,3 +348,10 @@ class DocumentBuilder:
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()
+
+
+def grade_label(grade: str) -> str:
+    """How a grade value is printed in a document ("Grade 5", "Kindergarten")."""
+    if grade.isdigit():
+        return f"Grade {grade}"
+    return {"K": "Kindergarten", "higher-ed": "Higher education"}.get(grade, grade)
