@@ -6,10 +6,10 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -19,6 +19,9 @@ from eduteach.config import Settings
 from eduteach.storage import migrate
 from eduteach.storage.db import Database
 from eduteach.storage.models import Base
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -121,6 +124,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (never Playwright's own download)."""
+    # Imported here so tests without a browser collect wherever Playwright is not installed.
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
