@@ -11,7 +11,13 @@ from pydantic import BaseModel
 from eduteach.generation import GenerationSpec
 from eduteach.generation.schemas import PLAN_KINDS
 from eduteach.generation.schemas.common import PlanRequest
-from eduteach.generation.validators import PLAN_CHECKS, PLAN_FIXES
+from eduteach.generation.validators import (
+    PLAN_CHECKS,
+    PLAN_FIELD_CHECKS,
+    PLAN_FIXES,
+    PLAN_WHOLE_CHECKS,
+    Check,
+)
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,11 @@ class Kind:
     label: str
     request: type[PlanRequest]
     output: type[BaseModel]
-    checks: Callable[[Any, Mapping[str, Any]], list[str]]
+    # Every check at once (warnings on a teacher's edit); the engine runs the same checks
+    # split into one-field checks and whole-artifact checks, to repair one field at a time.
+    checks: Check
+    field_checks: Mapping[str, Check]
+    whole_checks: tuple[Check, ...]
     max_tokens: int
     fixers: tuple[Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]], ...] = ()
 
@@ -28,7 +38,8 @@ class Kind:
         return GenerationSpec(
             kind=self.name,
             output=self.output,
-            validators=(self.checks,),
+            validators=self.whole_checks,
+            field_checks=self.field_checks,
             fixers=self.fixers,
             max_tokens=self.max_tokens,
         )
@@ -47,6 +58,8 @@ KINDS: dict[str, Kind] = {
         request=pair.request,
         output=pair.output,
         checks=PLAN_CHECKS[name],
+        field_checks=PLAN_FIELD_CHECKS[name],
+        whole_checks=PLAN_WHOLE_CHECKS[name],
         max_tokens=_LABELS[name][1],
         fixers=PLAN_FIXES[name],
     )

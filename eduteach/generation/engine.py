@@ -4,6 +4,13 @@
 with the output model and the domain validators, and sends the exact problems back for up to
 ``max_repairs`` repair rounds. It returns a validated artifact with its provenance or raises a
 ``GenerationError``; it never returns a half-valid result.
+
+A repair round rewrites only what failed when it can: if every problem belongs to one of a few
+top-level parts (a schema error at ``homework``, a domain check of ``procedure``), each such
+part is asked for alone, as ``{"value": ...}`` with that part's schema, and merged back. Small
+local models fix one field far more reliably than they rewrite a whole plan, and the rest of
+the draft cannot get worse on the way. Anything else (unparseable JSON, problems across the
+whole object, too many parts) gets a whole-object repair.
 """
 
 from __future__ import annotations
@@ -37,14 +44,16 @@ T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
 
 Validator: TypeAlias = Callable[[T, Mapping[str, Any]], list[str]]
-Fixer: TypeAlias = Callable[[T, Mapping[str, Any]], tuple[T, list[str]]]
 """A domain check: returns problems in plain words (empty when the artifact is fine)."""
+Fixer: TypeAlias = Callable[[T, Mapping[str, Any]], tuple[T, list[str]]]
 
 ProgressCallback: TypeAlias = Callable[[str, float], None]
 """Called with a stage name for the teacher and a fraction between 0 and 1."""
 
 DEFAULT_LANGUAGE = "English"
 _MAX_PROBLEMS = 20
+# More failing parts than this and a whole-object repair is the better question to ask.
+_MAX_PART_REPAIRS = 4
 # The first round is where nearly all the waiting happens; repairs share the rest.
 _FIRST_ROUND_END = 0.85
 _REPAIRS_END = 0.98
@@ -56,7 +65,11 @@ class GenerationSpec(Generic[T]):
 
     kind: str
     output: type[T]
+    # Checks of the artifact as a whole.
     validators: Sequence[Validator[T]] = ()
+    # Checks of one top-level field each (field name -> check): their problems can be
+    # repaired by asking for that field alone.
+    field_checks: Mapping[str, Validator[T]] = field(default_factory=dict)
     # Deterministic corrections applied before the checks (e.g. rescaling step minutes to the
     # lesson's length): small models miss arithmetic that code gets right every time. Each
     # returns the corrected output and notes for the teacher.
@@ -74,6 +87,14 @@ class GenerationResult(Generic[T]):
     output: T
     provenance: dict[str, Any]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer cannot be used yet, and the top-level part it is about (None: the whole)."""
+
+    text: str
+    part: str | None = None
 
 
 @dataclass
@@ -123,35 +144,63 @@ def messages_sha256(messages: Sequence[Mapping[str, str]]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _validation_problems(exc: ValidationError, *, prefix: str = "") -> list[str]:
-    """Pydantic errors as short sentences naming the field (never echoing the input)."""
-    problems: list[str] = []
+def _validation_problems(
+    exc: ValidationError, *, prefix: str = "", parts: Sequence[str] = ()
+) -> list[Problem]:
+    """Pydantic errors as short sentences naming the field (never echoing the input).
+
+    An error inside one of ``parts`` (the output model's fields) is tied to that part.
+    """
+    problems: list[Problem] = []
     for error in exc.errors(include_url=False, include_input=False, include_context=False):
-        location = ".".join(str(part) for part in error["loc"])
+        loc = error["loc"]
+        location = ".".join(str(piece) for piece in loc)
         if prefix:
             location = f"{prefix}.{location}" if location else prefix
         where = f"`{location}`" if location else "The object"
+        part = loc[0] if loc and isinstance(loc[0], str) and loc[0] in parts else None
         if error["type"] == "missing":
-            problems.append(f"{where} is missing.")
+            problems.append(Problem(f"{where} is missing.", part))
         elif error["type"] == "extra_forbidden":
-            problems.append(f"{where} is not an allowed field; remove it.")
+            problems.append(Problem(f"{where} is not an allowed field; remove it."))
         else:
-            problems.append(f"{where}: {error['msg']}.")
+            problems.append(Problem(f"{where}: {error['msg']}.", part))
     return problems
 
 
-def _capped(problems: list[str]) -> list[str]:
+def _capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= _MAX_PROBLEMS:
         return problems
     rest = len(problems) - _MAX_PROBLEMS
-    return [*problems[:_MAX_PROBLEMS], f"... and {rest} more problems of the same kinds."]
+    return [*problems[:_MAX_PROBLEMS], Problem(f"... and {rest} more problems of the same kinds.")]
 
 
-def _domain_problems(spec: GenerationSpec[T], output: T, params: Mapping[str, Any]) -> list[str]:
-    problems: list[str] = []
-    for validator in spec.validators:
-        problems.extend(validator(output, params))
+def _domain_problems(
+    spec: GenerationSpec[T], output: T, params: Mapping[str, Any]
+) -> list[Problem]:
+    problems = [Problem(text) for check in spec.validators for text in check(output, params)]
+    for name, check in spec.field_checks.items():
+        problems.extend(Problem(text, name) for text in check(output, params))
     return problems
+
+
+def _failing_parts(problems: Sequence[Problem]) -> list[str] | None:
+    """The parts to repair one by one, or None when only a whole-object repair fits."""
+    parts: list[str] = []
+    for problem in problems:
+        if problem.part is None:
+            return None
+        if problem.part not in parts:
+            parts.append(problem.part)
+    return parts if 0 < len(parts) <= _MAX_PART_REPAIRS else None
+
+
+def _part_envelope(output: type[BaseModel], segments: Sequence[Any], path: str) -> type[BaseModel]:
+    """A ``{"value": ...}`` model whose value has the type of the part at ``segments``."""
+    return create_model(
+        f"{output.__name__}Part",
+        value=(part_type(output, segments), Field(description=f"New value for {path}")),
+    )
 
 
 def _apply_fixers(
@@ -195,57 +244,131 @@ def _prepare(
     return prompt, capped, warnings
 
 
+def _ask(
+    client: JsonModel,
+    spec: GenerationSpec[Any],
+    library: PromptLibrary,
+    messages: list[dict[str, str]],
+    reply_schema: type[BaseModel],
+    *,
+    name: str,
+) -> ModelReply:
+    schema_json = schema_text(reply_schema)
+    # Kind templates may already show the schema; a second copy only costs context.
+    hint = "" if schema_json in messages[0]["content"] else library.schema_hint(schema_json)
+    return client.complete_json(
+        messages,
+        reply_schema,
+        max_tokens=spec.max_tokens,
+        temperature=spec.temperature,
+        name=name,
+        schema_hint=hint,
+    )
+
+
+def _repair_parts(
+    client: JsonModel,
+    *,
+    base: list[dict[str, str]],
+    data: dict[str, Any],
+    problems: Sequence[Problem],
+    parts: Sequence[str],
+    spec: GenerationSpec[Any],
+    library: PromptLibrary,
+    rounds: _Rounds,
+) -> dict[str, Any]:
+    """The answer with each failing part rewritten by the model on its own."""
+    fields = spec.output.model_fields
+    repaired = dict(data)
+    for part in parts:
+        envelope = _part_envelope(spec.output, [part], part)
+        message = library.repair_part_message(
+            kind=spec.kind,
+            path=part,
+            current_value=repaired.get(part),
+            problems=[p.text for p in problems if p.part == part],
+            description=fields[part].description or part,
+        )
+        messages = [
+            *base,
+            {"role": "assistant", "content": to_json(repaired)},
+            {"role": "user", "content": message},
+        ]
+        reply = _ask(client, spec, library, messages, envelope, name=f"{spec.kind}_{part}")
+        rounds.add(reply)
+        answer = reply.parsed or {}
+        # Some models answer {"homework": ...} instead of {"value": ...}: same meaning.
+        for key in ("value", part):
+            if key in answer:
+                repaired[part] = answer[key]
+                break
+    return repaired
+
+
 def _run_rounds(
     client: JsonModel,
     *,
     base: list[dict[str, str]],
     reply_schema: type[BaseModel],
-    accept: Callable[[dict[str, Any]], tuple[R | None, list[str]]],
+    accept: Callable[[dict[str, Any]], tuple[R | None, list[Problem]]],
     spec: GenerationSpec[Any],
     library: PromptLibrary,
     progress: _Progress,
     rounds: _Rounds,
+    part_repairs: bool,
 ) -> R:
-    """Call, check, and repair until the answer is accepted or the repairs run out."""
-    schema_json = schema_text(reply_schema)
-    # Kind templates may already show the schema; a second copy only costs context.
-    hint = "" if schema_json in base[0]["content"] else library.schema_hint(schema_json)
-    messages = list(base)
+    """Call, check, and repair until the answer is accepted or the repairs run out.
+
+    With ``part_repairs``, a round whose problems all sit in a few top-level parts asks for
+    those parts alone (see the module docstring); otherwise the whole object is asked again.
+    """
+    reply = _ask(client, spec, library, list(base), reply_schema, name=spec.kind)
+    rounds.add(reply)
+    data, text = reply.parsed, reply.text
     for round_no in range(spec.max_repairs + 1):
-        reply = client.complete_json(
-            messages,
-            reply_schema,
-            max_tokens=spec.max_tokens,
-            temperature=spec.temperature,
-            name=spec.kind,
-            schema_hint=hint,
-        )
-        rounds.add(reply)
         progress("Checking the draft", progress.round_end(round_no))
-        if reply.parsed is None:
-            result, problems = None, [reply.parse_error or "The answer was not a JSON object."]
+        if data is None:
+            error = reply.parse_error or "The answer was not a JSON object."
+            result, problems = None, [Problem(error)]
         else:
-            result, problems = accept(reply.parsed)
+            result, problems = accept(data)
         if not problems and result is not None:
             return result
         problems = _capped(problems)
         if round_no == spec.max_repairs:
-            raise InvalidOutputError(problems)
+            raise InvalidOutputError([p.text for p in problems])
         rounds.repairs += 1
         count = len(problems)
         stage = f"Fixing {count} problem" if count == 1 else f"Fixing {count} problems"
         progress(stage, progress.repair_start(round_no + 1))
+        parts = _failing_parts(problems) if part_repairs and data is not None else None
+        if data is not None and parts:
+            data = _repair_parts(
+                client,
+                base=base,
+                data=data,
+                problems=problems,
+                parts=parts,
+                spec=spec,
+                library=library,
+                rounds=rounds,
+            )
+            text = to_json(data)
+            continue
         repair = library.repair_message(
-            problems,
-            schema_json=schema_json,
+            [p.text for p in problems],
+            schema_json=schema_text(reply_schema),
             # The server enforced nothing if it ignored json_schema: show the schema again.
             show_schema=reply.mode is StructuredMode.JSON_SCHEMA and reply.parsed is None,
         )
         messages = [
             *base,
-            {"role": "assistant", "content": reply.text},
+            {"role": "assistant", "content": text},
             {"role": "user", "content": repair},
         ]
+        reply = _ask(client, spec, library, messages, reply_schema, name=spec.kind)
+        rounds.add(reply)
+        data, text = reply.parsed, reply.text
     raise InvalidOutputError(["no rounds were run"])  # pragma: no cover - max_repairs >= 0
 
 
@@ -307,11 +430,11 @@ def generate(
 
     fixed_notes: list[str] = []
 
-    def accept(data: dict[str, Any]) -> tuple[T | None, list[str]]:
+    def accept(data: dict[str, Any]) -> tuple[T | None, list[Problem]]:
         try:
             output = spec.output.model_validate(data)
         except ValidationError as exc:
-            return None, _validation_problems(exc)
+            return None, _validation_problems(exc, parts=tuple(spec.output.model_fields))
         output, notes = _apply_fixers(spec, output, params)
         fixed_notes[:] = notes
         return output, _domain_problems(spec, output, params)
@@ -327,6 +450,7 @@ def generate(
         library=library,
         progress=report,
         rounds=rounds,
+        part_repairs=True,
     )
     provenance = _provenance(
         client, spec, prompt, params, capped, rounds, started=started, created_at=created_at
@@ -359,13 +483,10 @@ def regenerate_part(
     started = time.monotonic()
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
     segments = parse_path(path)
-    envelope = create_model(
-        f"{spec.output.__name__}Part",
-        value=(part_type(spec.output, segments), Field(description=f"New value for {path}")),
-    )
+    envelope = _part_envelope(spec.output, segments, path)
     current_data = current.model_dump(mode="json")
     current_value = get_part(current_data, segments)
-    baseline = _domain_problems(spec, current, params)
+    baseline = [p.text for p in _domain_problems(spec, current, params)]
     report = _Progress(progress, spec.max_repairs)
     library = prompts or default_library()
     report("Writing the prompt", 0.02)
@@ -384,11 +505,13 @@ def regenerate_part(
 
     fixed_notes: list[str] = []
 
-    def accept(data: dict[str, Any]) -> tuple[T | None, list[str]]:
+    def accept(data: dict[str, Any]) -> tuple[T | None, list[Problem]]:
         try:
             new_value = envelope.model_validate(data).model_dump(mode="json")["value"]
         except ValidationError as exc:
-            return None, [p.replace("`value", f"`{path}", 1) for p in _validation_problems(exc)]
+            return None, [
+                Problem(p.text.replace("`value", f"`{path}", 1)) for p in _validation_problems(exc)
+            ]
         merged = set_part(current_data, segments, new_value)
         try:
             output = spec.output.model_validate(merged)
@@ -396,7 +519,8 @@ def regenerate_part(
             return None, _validation_problems(exc)
         output, notes = _apply_fixers(spec, output, params)
         fixed_notes[:] = notes
-        return output, [p for p in _domain_problems(spec, output, params) if p not in baseline]
+        problems = _domain_problems(spec, output, params)
+        return output, [p for p in problems if p.text not in baseline]
 
     rounds = _Rounds()
     report("Waiting for the model", 0.05)
@@ -409,6 +533,7 @@ def regenerate_part(
         library=library,
         progress=report,
         rounds=rounds,
+        part_repairs=False,
     )
     provenance = _provenance(
         client, spec, prompt, params, capped, rounds, started=started, created_at=created_at

@@ -29,6 +29,7 @@ SCHEMA_TEMPLATE = "_common/schema.system.j2"
 SOURCES_TEMPLATE = "_common/sources.j2"
 REPAIR_TEMPLATE = "_common/repair.user.j2"
 REGENERATE_TEMPLATE = "_common/regenerate_part.user.j2"
+REPAIR_PART_TEMPLATE = "_common/repair_part.user.j2"
 
 _VERSION_LINE = re.compile(r"\A\{#-?\s*version:\s*(\d+)\s*-?#\}")
 _LABEL_UNSAFE = re.compile(r"[<>\x00-\x1f\x7f]+")
@@ -242,6 +243,25 @@ class PromptLibrary:
             problems=list(problems),
             schema_json=schema_json,
             show_schema=show_schema,
+        ).strip()
+
+    def repair_part_message(
+        self,
+        *,
+        kind: str,
+        path: str,
+        current_value: Any,
+        problems: Sequence[str],
+        description: str,
+    ) -> str:
+        """The user message of a repair round that rewrites one failing part only."""
+        return self.render(
+            REPAIR_PART_TEMPLATE,
+            kind=kind,
+            path=path,
+            current_value_json=to_json(current_value),
+            problems=list(problems),
+            description=description,
         ).strip()
 
     def regenerate_message(

@@ -57,8 +57,9 @@ _STRICT_KEYWORDS = frozenset(
         "maxItems",
     }
 )
-# Annotations that carry no constraint: safe to drop from the strict copy.
-_DROPPABLE_KEYWORDS = frozenset({"title", "default", "examples", "format"})
+# Annotations that carry no constraint, and constraints the output models also enforce in
+# code (minLength: non-blank text): safe to drop from the strict copy.
+_DROPPABLE_KEYWORDS = frozenset({"title", "default", "examples", "format", "minLength"})
 
 
 class _NotStrict(Exception):

@@ -148,14 +148,99 @@ def test_domain_problem_is_sent_back_and_fixed(
     assert json.loads(fake_model.requests[1]["messages"][-2]["content"]) == too_long
 
 
-def test_schema_problem_names_the_field(fake_model: FakeOpenAI, library: PromptLibrary) -> None:
-    fake_model.enqueue_json({**GOOD, "steps": [{"name": "Warm-up", "minutes": 0}]})
+def test_schema_problem_in_one_field_is_repaired_alone(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    draft = {**GOOD, "steps": [{"name": "Warm-up", "minutes": 0}]}
+    fixed_steps = [{"name": "Warm-up", "minutes": 10}, {"name": "Practice", "minutes": 20}]
+    fake_model.enqueue_json(draft)
+    fake_model.enqueue_json({"value": fixed_steps})
+    with client_for(fake_model) as client:
+        result = generate(client, SPEC, PARAMS, prompts=library)
+    # Only the failing field was asked for; the rest of the draft is kept as it was.
+    assert result.output.model_dump() == {**draft, "steps": fixed_steps}
+    assert result.provenance["repair_rounds"] == 1
+    repair = fake_model.requests[1]
+    question = repair["messages"][-1]["content"]
+    assert '"steps"' in question
+    assert "`steps.0.minutes`" in question
+    assert "greater than or equal to 1" in question
+    assert '{"value": ...}' in question
+    assert json.loads(repair["messages"][-2]["content"]) == draft
+    # The schema sent is the field's, wrapped in {"value": ...}, not the whole plan's.
+    schema = repair["response_format"]["json_schema"]["schema"]
+    assert list(schema["properties"]) == ["value"]
+    assert schema["properties"]["value"]["type"] == "array"
+
+
+FIELD_SPEC = GenerationSpec(
+    kind="plan",
+    output=Plan,
+    field_checks={"steps": minutes_add_up, "title": lambda plan, _params: title_case(plan)},
+    max_tokens=800,
+)
+
+
+def title_case(plan: Plan) -> list[str]:
+    return [] if plan.title[:1].isupper() else ["The title must start with a capital letter."]
+
+
+def test_field_check_problems_are_repaired_field_by_field(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    draft = {**GOOD, "title": "fractions on a line", "steps": [{"name": "All", "minutes": 45}]}
+    fake_model.enqueue_json(draft)
+    fake_model.enqueue_json({"value": GOOD["steps"]})
+    fake_model.enqueue_json({"value": "Fractions on a line"})
+    with client_for(fake_model) as client:
+        result = generate(client, FIELD_SPEC, PARAMS, prompts=library)
+    assert result.output.title == "Fractions on a line"
+    assert sum(step.minutes for step in result.output.steps) == 30
+    assert result.output.notes == GOOD["notes"]
+    assert result.provenance["repair_rounds"] == 1
+    assert len(result.provenance["round_sha256"]) == 3
+    steps_question = fake_model.requests[1]["messages"][-1]["content"]
+    title_question = fake_model.requests[2]["messages"][-1]["content"]
+    assert "The steps add up to 45 minutes, not 30." in steps_question
+    assert "capital letter" not in steps_question
+    assert "The title must start with a capital letter." in title_question
+    # The second question already shows the repaired steps.
+    assert json.loads(fake_model.requests[2]["messages"][-2]["content"])["steps"] == GOOD["steps"]
+
+
+def test_a_problem_of_the_whole_gets_a_whole_repair(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    spec = GenerationSpec(
+        kind="plan",
+        output=Plan,
+        validators=[minutes_add_up],
+        field_checks={"title": lambda plan, _params: title_case(plan)},
+    )
+    draft = {**GOOD, "title": "fractions", "steps": [{"name": "All", "minutes": 45}]}
+    fake_model.enqueue_json(draft)
     fake_model.enqueue_json(GOOD)
     with client_for(fake_model) as client:
-        generate(client, SPEC, PARAMS, prompts=library)
-    repair = fake_model.requests[1]["messages"][-1]["content"]
-    assert "`steps.0.minutes`" in repair
-    assert "greater than or equal to 1" in repair
+        result = generate(client, spec, PARAMS, prompts=library)
+    assert result.output == Plan.model_validate(GOOD)
+    question = fake_model.requests[1]["messages"][-1]["content"]
+    assert "Write the whole JSON object again" in question
+    assert "The steps add up to 45 minutes, not 30." in question
+    assert "capital letter" in question
+
+
+def test_a_part_repair_that_still_fails_is_asked_again_then_reported(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    draft = {**GOOD, "steps": [{"name": "All", "minutes": 45}]}
+    fake_model.enqueue_json(draft)
+    fake_model.enqueue_json({"value": [{"name": "All", "minutes": 40}]})
+    fake_model.enqueue_json({"value": [{"name": "All", "minutes": 35}]})
+    with client_for(fake_model) as client, pytest.raises(InvalidOutputError) as caught:
+        generate(client, FIELD_SPEC, PARAMS, prompts=library)
+    assert caught.value.problems == ("The steps add up to 35 minutes, not 30.",)
+    assert len(fake_model.requests) == 3
+    assert "The steps add up to 40 minutes" in fake_model.requests[2]["messages"][-1]["content"]
 
 
 def test_still_invalid_after_repairs_raises(fake_model: FakeOpenAI, library: PromptLibrary) -> None:

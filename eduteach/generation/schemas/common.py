@@ -10,20 +10,34 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 
 def _non_blank(value: str) -> str:
-    # A constraint in code rather than ``minLength``: strict structured output rejects some
-    # string keywords, and a blank value is never useful in a plan.
+    # Enforced in code: a schema's minLength lets "   " through, and not every server
+    # enforces the schema. A blank value is never useful in a plan.
     value = value.strip()
     if not value:
         raise PydanticCustomError("blank", "This must not be empty.")
     return value
 
 
-Text = Annotated[str, AfterValidator(_non_blank)]
+Text = Annotated[
+    str,
+    AfterValidator(_non_blank),
+    # Servers that turn the schema into a grammar (llama.cpp) then cannot write "" at all;
+    # strict mode does not take minLength, so its copy of the schema drops it (see structured).
+    WithJsonSchema({"type": "string", "minLength": 1}),
+]
 """A non-blank string, stripped."""
 
 

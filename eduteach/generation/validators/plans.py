@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from eduteach.generation.schemas.common import StandardRef
@@ -81,6 +81,8 @@ _QUESTION_MARKS = ("?", "？", "؟")  # noqa: RUF001 - full-width and Arabic que
 _CODE_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/()]*$")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$", re.IGNORECASE)
 _FRAMEWORK = re.compile(r"^[A-Z]{2,8}$")
+
+Check = Callable[[Any, Mapping[str, Any]], list[str]]
 
 
 def _quote(text: str, limit: int = 70) -> str:
@@ -331,16 +333,41 @@ def _duration(params: Mapping[str, Any]) -> int:
     return int(params["duration_minutes"])
 
 
-def check_lesson_plan(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
-    """Every domain problem of a lesson plan, for the request ``params``."""
-    language = params.get("language", "English")
+def _plan_objectives(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
+    return check_objectives(plan.objectives, params.get("language", "English"))
+
+
+def _plan_procedure(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
     return [
-        *check_objectives(plan.objectives, language),
         *check_procedure_minutes(plan.procedure, _duration(params)),
         *check_phase_order(plan.procedure),
-        *check_standards(plan.standards, params.get("standards") or []),
-        *check_vocabulary(plan.vocabulary),
     ]
+
+
+def _plan_standards(plan: LessonPlan | UnitPlan, params: Mapping[str, Any]) -> list[str]:
+    return check_standards(plan.standards, params.get("standards") or [])
+
+
+def _plan_vocabulary(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
+    return check_vocabulary(plan.vocabulary)
+
+
+LESSON_PLAN_FIELD_CHECKS: dict[str, Check] = {
+    "objectives": _plan_objectives,
+    "procedure": _plan_procedure,
+    "standards": _plan_standards,
+    "vocabulary": _plan_vocabulary,
+}
+"""A lesson plan's checks by the field each is about (a repair can ask for that field alone)."""
+
+
+def _run(checks: Mapping[str, Check], plan: Any, params: Mapping[str, Any]) -> list[str]:
+    return [problem for check in checks.values() for problem in check(plan, params)]
+
+
+def check_lesson_plan(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
+    """Every domain problem of a lesson plan, for the request ``params``."""
+    return _run(LESSON_PLAN_FIELD_CHECKS, plan, params)
 
 
 def check_challenges(plan: MinecraftLessonPlan) -> list[str]:
@@ -364,9 +391,19 @@ def check_challenges(plan: MinecraftLessonPlan) -> list[str]:
     return problems
 
 
+def _plan_challenges(plan: MinecraftLessonPlan, params: Mapping[str, Any]) -> list[str]:
+    return check_challenges(plan)
+
+
+MINECRAFT_LESSON_PLAN_FIELD_CHECKS: dict[str, Check] = {
+    **LESSON_PLAN_FIELD_CHECKS,
+    "challenges": _plan_challenges,
+}
+
+
 def check_minecraft_lesson_plan(plan: MinecraftLessonPlan, params: Mapping[str, Any]) -> list[str]:
     """The lesson plan checks plus the Minecraft ones."""
-    return [*check_lesson_plan(plan, params), *check_challenges(plan)]
+    return _run(MINECRAFT_LESSON_PLAN_FIELD_CHECKS, plan, params)
 
 
 def check_lesson_count(unit: UnitPlan, params: Mapping[str, Any]) -> list[str]:
@@ -416,18 +453,29 @@ def check_essential_questions(questions: Iterable[str]) -> list[str]:
     ]
 
 
-def check_unit_plan(unit: UnitPlan, params: Mapping[str, Any]) -> list[str]:
-    """Every domain problem of a unit plan, for the request ``params``."""
+def _unit_lessons(unit: UnitPlan, params: Mapping[str, Any]) -> list[str]:
     language = params.get("language", "English")
-    problems = [
-        *check_lesson_count(unit, params),
-        *check_unit_pacing(unit, params),
-        *check_essential_questions(unit.essential_questions),
-        *check_standards(unit.standards, params.get("standards") or []),
-    ]
+    problems = check_lesson_count(unit, params)
     for number, lesson in enumerate(unit.lessons, start=1):
         problems += check_objectives(lesson.objectives, language, where=f"Lesson {number}: ")
     return problems
+
+
+def _unit_essential_questions(unit: UnitPlan, params: Mapping[str, Any]) -> list[str]:
+    return check_essential_questions(unit.essential_questions)
+
+
+UNIT_PLAN_FIELD_CHECKS: dict[str, Check] = {
+    "lessons": _unit_lessons,
+    "essential_questions": _unit_essential_questions,
+    "standards": _plan_standards,
+}
+"""A unit plan's one-field checks; pacing spans lessons and pacing (see UNIT_PLAN_CHECKS)."""
+
+
+def check_unit_plan(unit: UnitPlan, params: Mapping[str, Any]) -> list[str]:
+    """Every domain problem of a unit plan, for the request ``params``."""
+    return [*check_unit_pacing(unit, params), *_run(UNIT_PLAN_FIELD_CHECKS, unit, params)]
 
 
 def fix_procedure_minutes(
