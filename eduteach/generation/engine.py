@@ -76,6 +76,10 @@ class GenerationSpec(Generic[T]):
     fixers: Sequence[Fixer[T]] = ()
     max_tokens: int | None = None
     max_repairs: int = 2
+    # After the last repair, keep an answer that fits the schema but still fails domain checks,
+    # with those problems as warnings for the teacher (activities: a flagged item is for the
+    # teacher to fix in review, never silently dropped). Plans stay all-or-nothing.
+    keep_flagged: bool = False
     temperature: float | None = 0.4
     max_source_chars: int = DEFAULT_SOURCE_CHAR_LIMIT
 
@@ -106,6 +110,7 @@ class _Rounds:
     repairs: int = 0
     message_hashes: list[str] = field(default_factory=list)
     mode: StructuredMode | None = None
+    flagged: list[str] = field(default_factory=list)
 
     def add(self, reply: ModelReply) -> None:
         self.prompt_tokens += reply.prompt_tokens
@@ -336,6 +341,9 @@ def _run_rounds(
             return result
         problems = _capped(problems)
         if round_no == spec.max_repairs:
+            if spec.keep_flagged and result is not None:
+                rounds.flagged = [p.text for p in problems]
+                return result
             raise InvalidOutputError([p.text for p in problems])
         rounds.repairs += 1
         count = len(problems)
@@ -399,6 +407,7 @@ def _provenance(
         "prompt_tokens": rounds.prompt_tokens,
         "completion_tokens": rounds.completion_tokens,
         "repair_rounds": rounds.repairs,
+        "flagged_problems": len(rounds.flagged),
         "max_tokens": spec.max_tokens or config.max_tokens,
         "temperature": spec.temperature,
         "duration_ms": round((time.monotonic() - started) * 1000),
@@ -456,8 +465,9 @@ def generate(
         client, spec, prompt, params, capped, rounds, started=started, created_at=created_at
     )
     report("Done", 1.0)
+    flags = [f"Needs your check: {problem}" for problem in rounds.flagged]
     return GenerationResult(
-        output=output, provenance=provenance, warnings=(*warnings, *fixed_notes)
+        output=output, provenance=provenance, warnings=(*warnings, *fixed_notes, *flags)
     )
 
 
@@ -542,5 +552,6 @@ def regenerate_part(
     provenance["instruction"] = instruction
     warnings.extend(f"Already present before this change: {problem}" for problem in baseline)
     warnings.extend(fixed_notes)
+    warnings.extend(f"Needs your check: {problem}" for problem in rounds.flagged)
     report("Done", 1.0)
     return GenerationResult(output=output, provenance=provenance, warnings=tuple(warnings))

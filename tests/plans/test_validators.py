@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eduteach.generation.schemas import StandardRef, UnitPlan, VocabularyTerm
+from eduteach.generation.schemas import LessonPlan, StandardRef, UnitPlan, VocabularyTerm
 from eduteach.generation.validators import (
     PLAN_CHECKS,
     check_challenges,
@@ -279,3 +279,25 @@ def test_a_challenge_must_point_at_a_real_objective() -> None:
         "number the objective it shows (1 = the first)."
     )
     assert "Objective 3" in problems[1]
+
+
+@pytest.mark.parametrize("filler", ["None", "N/A", "tbd", "-", "..."])
+def test_a_placeholder_instead_of_content_is_sent_back(filler: str) -> None:
+    plan = samples.lesson_plan(homework=filler)
+    problems = check_lesson_plan(plan, samples.lesson_params())
+    assert len(problems) == 1
+    assert problems[0].startswith("`homework` holds the placeholder")
+
+
+def test_a_real_answer_of_none_inside_a_sentence_is_fine() -> None:
+    plan = samples.lesson_plan(homework="None of the problems need a calculator: solve 5 by hand.")
+    assert check_lesson_plan(plan, samples.lesson_params()) == []
+
+
+def test_differentiation_must_differ_for_each_group() -> None:
+    data = samples.lesson_plan_data()
+    same = ["Fraction strips for every pair"]
+    data["differentiation"] = {"support": same, "on_level": same, "extension": data["materials"]}
+    problems = check_lesson_plan(LessonPlan.model_validate(data), samples.lesson_params())
+    assert "Differentiation: support and on_level are the same list" in problems[0]
+    assert problems[1].startswith("Differentiation: extension repeats the materials list")

@@ -293,6 +293,11 @@ _OUR_ERRORS = {
     "lessons",
     "lessons_per_week",
     "in_game_setting",
+    # activities (eduteach.activities.common)
+    "count",
+    "choice",
+    "switch",
+    "item_types",
 }
 
 

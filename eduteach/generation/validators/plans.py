@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from eduteach.generation.schemas.common import StandardRef
 from eduteach.generation.schemas.lesson_plan import (
     PHASES,
@@ -352,12 +354,90 @@ def _plan_vocabulary(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
     return check_vocabulary(plan.vocabulary)
 
 
-LESSON_PLAN_FIELD_CHECKS: dict[str, Check] = {
-    "objectives": _plan_objectives,
-    "procedure": _plan_procedure,
-    "standards": _plan_standards,
-    "vocabulary": _plan_vocabulary,
-}
+def check_differentiation(plan: LessonPlan) -> list[str]:
+    """Support, on-level and extension are three different paths, not one list copied."""
+    paths = {
+        "support": plan.differentiation.support,
+        "on_level": plan.differentiation.on_level,
+        "extension": plan.differentiation.extension,
+    }
+    keys = {name: [_plain(item) for item in items] for name, items in paths.items()}
+    problems = []
+    names = list(paths)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            if keys[first] == keys[second]:
+                problems.append(
+                    f"Differentiation: {first} and {second} are the same list; write what "
+                    f"differs for each group of students."
+                )
+    materials = [_plain(item) for item in plan.materials]
+    for name, items in keys.items():
+        if items == materials:
+            problems.append(
+                f"Differentiation: {name} repeats the materials list; describe how the lesson "
+                "changes for these students instead."
+            )
+    return problems
+
+
+def _plan_differentiation(plan: LessonPlan, params: Mapping[str, Any]) -> list[str]:
+    return check_differentiation(plan)
+
+
+# Words small models write into a field they had nothing for.
+_PLACEHOLDERS = frozenset(
+    {"none", "n a", "na", "tbd", "todo", "null", "nil", "not applicable", "placeholder", ""}
+)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def placeholder_problems(field: str, value: Any) -> list[str]:
+    """A field holding "None", "N/A", "TBD" or the like instead of content."""
+    found = [text for text in _strings(value) if text.strip() and _plain(text) in _PLACEHOLDERS]
+    if not found:
+        return []
+    return [
+        f"`{field}` holds the placeholder {_quote(found[0], 20)} instead of content; write what "
+        "a teacher needs there."
+    ]
+
+
+def with_placeholder_checks(
+    model: type[BaseModel], checks: Mapping[str, Check]
+) -> dict[str, Check]:
+    """``checks`` plus, for every field of ``model``, the placeholder check."""
+
+    def field_check(name: str, own: Check | None) -> Check:
+        def check(plan: Any, params: Mapping[str, Any]) -> list[str]:
+            problems = own(plan, params) if own else []
+            return problems + placeholder_problems(name, plan.model_dump(mode="json")[name])
+
+        return check
+
+    return {name: field_check(name, checks.get(name)) for name in model.model_fields}
+
+
+LESSON_PLAN_FIELD_CHECKS: dict[str, Check] = with_placeholder_checks(
+    LessonPlan,
+    {
+        "objectives": _plan_objectives,
+        "procedure": _plan_procedure,
+        "standards": _plan_standards,
+        "vocabulary": _plan_vocabulary,
+        "differentiation": _plan_differentiation,
+    },
+)
 """A lesson plan's checks by the field each is about (a repair can ask for that field alone)."""
 
 
@@ -395,10 +475,9 @@ def _plan_challenges(plan: MinecraftLessonPlan, params: Mapping[str, Any]) -> li
     return check_challenges(plan)
 
 
-MINECRAFT_LESSON_PLAN_FIELD_CHECKS: dict[str, Check] = {
-    **LESSON_PLAN_FIELD_CHECKS,
-    "challenges": _plan_challenges,
-}
+MINECRAFT_LESSON_PLAN_FIELD_CHECKS: dict[str, Check] = with_placeholder_checks(
+    MinecraftLessonPlan, {**LESSON_PLAN_FIELD_CHECKS, "challenges": _plan_challenges}
+)
 
 
 def check_minecraft_lesson_plan(plan: MinecraftLessonPlan, params: Mapping[str, Any]) -> list[str]:
@@ -465,11 +544,14 @@ def _unit_essential_questions(unit: UnitPlan, params: Mapping[str, Any]) -> list
     return check_essential_questions(unit.essential_questions)
 
 
-UNIT_PLAN_FIELD_CHECKS: dict[str, Check] = {
-    "lessons": _unit_lessons,
-    "essential_questions": _unit_essential_questions,
-    "standards": _plan_standards,
-}
+UNIT_PLAN_FIELD_CHECKS: dict[str, Check] = with_placeholder_checks(
+    UnitPlan,
+    {
+        "lessons": _unit_lessons,
+        "essential_questions": _unit_essential_questions,
+        "standards": _plan_standards,
+    },
+)
 """A unit plan's one-field checks; pacing spans lessons and pacing (see UNIT_PLAN_CHECKS)."""
 
 
