@@ -1,18 +1,22 @@
-"""The kinds of content, each with its request form, output schema, checks and Word renderer."""
+"""The kinds of content, each with its request form, output schema, checks and Word renderer.
+
+Plans (lesson, Minecraft lesson, unit) and activities (flashcards, fill-in, matching, quiz,
+self-quiz) are all kinds: the engine, the jobs, the library and the versions treat them
+alike. An activity kind also carries its ``ActivityType`` (scoring, editor, player).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from eduteach.activities import ACTIVITIES, ActivityType
 from eduteach.generation import GenerationSpec
 from eduteach.generation.schemas import PLAN_KINDS
-from eduteach.generation.schemas.common import PlanRequest
 from eduteach.generation.validators import (
-    PLAN_CHECKS,
     PLAN_FIELD_CHECKS,
     PLAN_FIXES,
     PLAN_WHOLE_CHECKS,
@@ -24,24 +28,42 @@ from eduteach.generation.validators import (
 class Kind:
     name: str
     label: str
-    request: type[PlanRequest]
+    request: type[BaseModel]
     output: type[BaseModel]
-    # Every check at once (warnings on a teacher's edit); the engine runs the same checks
-    # split into one-field checks and whole-artifact checks, to repair one field at a time.
-    checks: Check
+    # Checks by the top-level field each is about (a repair can ask for that field alone),
+    # and checks of the whole artifact.
     field_checks: Mapping[str, Check]
     whole_checks: tuple[Check, ...]
     max_tokens: int
     fixers: tuple[Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]], ...] = ()
+    activity: ActivityType | None = None
 
-    def spec(self) -> GenerationSpec[Any]:
+    @property
+    def is_activity(self) -> bool:
+        return self.activity is not None
+
+    def checks(self, output: Any, params: Mapping[str, Any]) -> list[str]:
+        """Every problem at once (the warnings shown after a teacher's edit)."""
+        checks = [*self.whole_checks, *self.field_checks.values()]
+        return [problem for check in checks for problem in check(output, params)]
+
+    def spec(self, sources: Sequence[str] = ()) -> GenerationSpec[Any]:
+        """How the engine makes this kind; ``sources`` are the teacher's material as text.
+
+        Activities made from material get the check that each item quotes it, and keep an
+        item that still fails after the repairs, flagged for the teacher.
+        """
+        field_checks = (
+            self.activity.field_checks(sources) if self.activity else dict(self.field_checks)
+        )
         return GenerationSpec(
             kind=self.name,
             output=self.output,
             validators=self.whole_checks,
-            field_checks=self.field_checks,
+            field_checks=field_checks,
             fixers=self.fixers,
             max_tokens=self.max_tokens,
+            keep_flagged=self.is_activity,
         )
 
 
@@ -51,13 +73,12 @@ _LABELS = {
     "unit_plan": ("Unit plan", 4000),
 }
 
-KINDS: dict[str, Kind] = {
+PLANS: dict[str, Kind] = {
     name: Kind(
         name=name,
         label=_LABELS[name][0],
         request=pair.request,
         output=pair.output,
-        checks=PLAN_CHECKS[name],
         field_checks=PLAN_FIELD_CHECKS[name],
         whole_checks=PLAN_WHOLE_CHECKS[name],
         max_tokens=_LABELS[name][1],
@@ -65,6 +86,22 @@ KINDS: dict[str, Kind] = {
     )
     for name, pair in PLAN_KINDS.items()
 }
+
+ACTIVITY_KINDS: dict[str, Kind] = {
+    name: Kind(
+        name=name,
+        label=t.label,
+        request=t.request,
+        output=t.output,
+        field_checks=t.checks,
+        whole_checks=(),
+        max_tokens=t.max_tokens,
+        activity=t,
+    )
+    for name, t in ACTIVITIES.items()
+}
+
+KINDS: dict[str, Kind] = PLANS | ACTIVITY_KINDS
 
 
 def kind(name: str) -> Kind:

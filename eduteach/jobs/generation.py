@@ -130,6 +130,11 @@ def _sources(job: GenerationJob) -> list[SourceText]:
     ]
 
 
+def _source_texts(job: GenerationJob) -> list[str]:
+    """The teacher's material as plain text, for the checks that items quote it."""
+    return [str(s["text"]) for s in job.sources]
+
+
 def expand_params(unit: Artifact, slot: int) -> dict[str, Any]:
     """The lesson plan request for lesson ``slot`` of a unit plan, from its outline."""
     data = artifacts.current_data(unit)
@@ -213,7 +218,7 @@ def _execute(services: Services, job: GenerationJob) -> int:
 def _create(services: Services, job: GenerationJob, client: Any, progress: _Progress) -> int:
     kind_ = kind(job.kind)
     result: GenerationResult[Any] = generate(
-        client, kind_.spec(), job.params, _sources(job), progress=progress
+        client, kind_.spec(_source_texts(job)), job.params, _sources(job), progress=progress
     )
     with services.db.session() as s:
         artifact = artifacts.create_artifact(
@@ -265,7 +270,7 @@ def _regenerate(services: Services, job: GenerationJob, client: Any, progress: _
     current = kind_.output.model_validate(artifacts.current_data(target))
     result: GenerationResult[Any] = regenerate_part(
         client,
-        kind_.spec(),
+        kind_.spec(_source_texts(job)),
         current,
         job.target_path,
         job.instruction,

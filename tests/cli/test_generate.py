@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,21 +41,6 @@ UNIT = [
     "--lessons-per-week", "2",
     "--standard", "MS-LS2-3 Develop a model to describe the cycling of matter",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, fake_model: FakeOpenAI, tmp_path: Path) -> FakeOpenAI:
-    """Only the fake endpoint configured; no offline model on this (pretend) machine."""
-    for name in list(os.environ):
-        if name.startswith("EDUTEACH_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("EDUTEACH_LLM_BASE_URL", fake_model.base_url)
-    monkeypatch.setenv("EDUTEACH_LLM_MODEL", fake_model.model)
-    monkeypatch.setenv("EDUTEACH_LLM_MAX_RETRIES", "0")
-    monkeypatch.setenv("EDUTEACH_LLM_TIMEOUT", "10")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.chdir(tmp_path)
-    return fake_model
 
 
 def generate(*args: str | Path) -> Result:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.activities import samples as activity_samples
 from tests.fakes.openai_server import requested_schema
 from tests.plans.samples import lesson_plan_data, minecraft_plan_data, outline, unit_plan_data
 
@@ -47,11 +48,23 @@ def _steps(duration: int) -> list[dict[str, Any]]:
     ]
 
 
+_ACTIVITY_FIELDS = {
+    "cards": "flashcards",
+    "passages": "fill_in",
+    "pairs": "matching",
+    "items": "quiz",
+}
+
+
 def fitting_plan(body: dict[str, Any]) -> dict[str, Any]:
-    """A valid answer for the plan the request's schema and prompt ask for."""
+    """A valid answer for the plan (or activity) the request's schema and prompt ask for."""
     schema = requested_schema(body) or {}
     props = schema.get("properties", {})
     text = prompt_text(body)
+    for field, name in _ACTIVITY_FIELDS.items():
+        if field in props:
+            # The samples have the counts the activity forms in these tests ask for.
+            return activity_samples.DATA[name]()
     standards = _standards(text)
     if "lessons" in props:
         count = _number(r"Number of lessons: (\d+)", text, 4)

@@ -7,13 +7,12 @@ from typing import Any
 
 from flask import abort, redirect, request
 from flask.typing import ResponseReturnValue
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from eduteach.content.kinds import Kind
 from eduteach.generation.schemas import (
     GRADES,
     TONES,
-    PlanRequest,
     dump_params,
     teacher_messages,
 )
@@ -26,6 +25,7 @@ from .scope import CREATE_KINDS, course_id, job_or_404, kind_of, labels, render_
 from .uploads import chosen_kept, keep, kept, read_files
 
 DEFAULTS = {"language": "English", "duration_minutes": "45", "tone": "encouraging"}
+MULTI_VALUE_FIELDS = frozenset({"item_types"})
 
 
 def _creatable(kind_name: str) -> Kind:
@@ -40,7 +40,8 @@ def _typed(kind: Kind, form: Mapping[str, str]) -> dict[str, str]:
     for name, info in kind.request.model_fields.items():
         if name not in form:
             continue
-        if not form[name].strip() and not info.is_required():
+        # A checkbox group with nothing ticked is a choice too, not a field left blank.
+        if not form[name].strip() and not info.is_required() and name not in MULTI_VALUE_FIELDS:
             continue
         values[name] = form[name]
     return values
@@ -51,7 +52,8 @@ def _as_form(params: Mapping[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     for name, value in params.items():
         if isinstance(value, list):
-            values[name] = "\n".join(str(v) for v in value)
+            joiner = "," if name in MULTI_VALUE_FIELDS else "\n"
+            values[name] = joiner.join(str(v) for v in value)
         elif value is not None:
             values[name] = str(value)
     return values
@@ -104,8 +106,11 @@ def create(kind_name: str) -> ResponseReturnValue:
     course = course_id()
     store = services().store
     form = {k: v for k, v in request.form.items() if isinstance(v, str)}
+    # Checkbox groups (a quiz's question types) send one value per box.
+    for name in MULTI_VALUE_FIELDS & set(kind.request.model_fields):
+        form[name] = ",".join(request.form.getlist(name))
     errors: dict[str, str] = {}
-    wanted: PlanRequest | None = None
+    wanted: BaseModel | None = None
     try:
         wanted = kind.request.model_validate(_typed(kind, form))
     except ValidationError as exc:

@@ -20,7 +20,16 @@ from eduteach.storage.models import Artifact, GenerationJob
 from ..security import current_launch, current_record, url_with_token
 from .labels import Labels, load_labels
 
-CREATE_KINDS = ("lesson_plan", "minecraft_lesson_plan", "unit_plan")
+CREATE_KINDS = (
+    "lesson_plan",
+    "minecraft_lesson_plan",
+    "unit_plan",
+    "quiz",
+    "self_quiz",
+    "flashcards",
+    "fill_in",
+    "matching",
+)
 """Kinds a teacher starts from the library's Create buttons, in the order shown."""
 
 

@@ -1,0 +1,81 @@
+"""An activity type, and the score a student's responses earn.
+
+Each type is one module in this package (its output schema, checks, scoring function) plus
+its editor and player templates under ``templates/activities/<name>/``, and one entry in
+``registry.ACTIVITIES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from eduteach.activities.common import ActivityRequest, Check, field_checks
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What one item earned. ``feedback`` is shown only once the student has earned it."""
+
+    item: str
+    points: float
+    max_points: float
+    feedback: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.points >= self.max_points > 0
+
+
+@dataclass(frozen=True)
+class Score:
+    """A scored attempt: points out of the maximum, item by item."""
+
+    items: tuple[ItemResult, ...]
+
+    @property
+    def points(self) -> float:
+        return round(sum(r.points for r in self.items), 4)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(r.max_points for r in self.items), 4)
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
+
+
+Scorer = Callable[[Any, Mapping[str, Any], Mapping[str, Any]], Score]
+"""``score(activity, responses, params)``: pure, no I/O; never trusts the browser's key."""
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    """One kind of learning activity."""
+
+    name: str  # kind and prompt template name, e.g. "fill_in"
+    cli_name: str  # the `eduteach generate` subcommand, e.g. "fill-in"
+    label: str
+    request: type[ActivityRequest]
+    output: type[BaseModel]
+    items_field: str  # the list a teacher edits item by item
+    score: Scorer
+    graded: bool
+    max_tokens: int
+    checks: Mapping[str, Check] = field(default_factory=dict)  # field name -> check
+    # (label, source_quote) per item, for the grounding check when material was given.
+    quotes: Callable[[Any], list[tuple[str, str]]] | None = None
+
+    def field_checks(self, sources: Sequence[str] = ()) -> dict[str, Check]:
+        """The checks by field, with the grounding check when there is material."""
+        return field_checks(self.checks, self.quotes, self.items_field, sources)
+
+    def check(
+        self, output: Any, params: Mapping[str, Any], sources: Sequence[str] = ()
+    ) -> list[str]:
+        """Every problem of an activity at once."""
+        return [p for c in self.field_checks(sources).values() for p in c(output, params)]
