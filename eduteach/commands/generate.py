@@ -1,4 +1,4 @@
-"""``eduteach generate``: lesson plans and unit plans as Word documents, from the command line.
+"""``eduteach generate``: plans as Word documents and activities in any export format.
 
 No browser and no database: the request is checked like the web form, the model is the
 configured endpoint (or the offline model, started for the run), and the result is written
@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from eduteach.commands.options import (
+    activity_options,
+    activity_values,
     output_options,
     plan_options,
     plan_values,
@@ -90,3 +92,108 @@ def unit_plan(**values: Any) -> None:
     if values["lessons_per_week"] is not None:
         fields["lessons_per_week"] = values["lessons_per_week"]
     _make_plan("unit_plan", fields, values)
+
+
+def _make_activity(kind_name: str, fields: dict[str, Any], values: dict[str, Any]) -> None:
+    from eduteach.commands.activities import make_activity
+
+    make_activity(
+        kind_name,
+        topic_values(values) | activity_values(values) | fields,
+        fmt=values["fmt"],
+        output=values["output"],
+        json_path=values["json_path"],
+        sources=tuple(values["sources"]),
+    )
+
+
+_ACTIVITY_OUTPUT = "the export (for docx: the student copy; the answer key goes beside it)"
+
+
+@generate.command("flashcards")
+@topic_options
+@activity_options
+@source_option
+@output_options(_ACTIVITY_OUTPUT)
+def flashcards(**values: Any) -> None:
+    """A deck of flashcards (5 to 100 cards; --count, default 12)."""
+    _make_activity("flashcards", {}, values)
+
+
+@generate.command("fill-in")
+@topic_options
+@activity_options
+@click.option("--word-bank/--no-word-bank", default=True, help="Show a word bank.  [default: on]")
+@click.option("--case-sensitive", is_flag=True, help="Answers must match capital letters.")
+@click.option(
+    "--typo-tolerance",
+    default="1",
+    show_default=True,
+    metavar="N",
+    help="Letters that may slip in answers of 4+ letters (0 to 2).",
+)
+@source_option
+@output_options(_ACTIVITY_OUTPUT)
+def fill_in(**values: Any) -> None:
+    """Fill-in-the-blanks passages (3 to 40 blanks; --count, default 10)."""
+    fields = {
+        "word_bank": values["word_bank"],
+        "case_sensitive": values["case_sensitive"],
+        "typo_tolerance": values["typo_tolerance"],
+    }
+    _make_activity("fill_in", fields, values)
+
+
+@generate.command("matching")
+@topic_options
+@activity_options
+@click.option(
+    "--distractors",
+    default="2",
+    show_default=True,
+    metavar="N",
+    help="Extra definitions that match no term (0 to 5).",
+)
+@source_option
+@output_options(_ACTIVITY_OUTPUT)
+def matching(**values: Any) -> None:
+    """Terms to match with definitions (3 to 20 pairs; --count, default 8)."""
+    _make_activity("matching", {"distractors": values["distractors"]}, values)
+
+
+def _quiz_fields(values: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {"mix": values["mix"]}
+    if values["types"] is not None:
+        fields["item_types"] = values["types"]
+    return fields
+
+
+_TYPES_HELP = (
+    "Question types, comma-separated: mc (multiple choice), ma (multiple answer), tf "
+    "(true/false), sa (short answer).  [default: mc,tf,sa]"
+)
+_MIX_HELP = "Cognitive mix: recall, balanced or higher-order."
+
+
+@generate.command("quiz")
+@topic_options
+@activity_options
+@click.option("--types", metavar="LIST", help=_TYPES_HELP)
+@click.option("--mix", default="balanced", show_default=True, help=_MIX_HELP)
+@source_option
+@output_options(_ACTIVITY_OUTPUT)
+def quiz(**values: Any) -> None:
+    """A graded quiz with an answer key, feedback and Bloom's/DOK levels (--count, default 10)."""
+    _make_activity("quiz", _quiz_fields(values), values)
+
+
+@generate.command("self-quiz")
+@topic_options
+@activity_options
+@click.option("--types", metavar="LIST", help=_TYPES_HELP)
+@click.option("--mix", default="balanced", show_default=True, help=_MIX_HELP)
+@source_option
+@output_options(_ACTIVITY_OUTPUT)
+def self_quiz(**values: Any) -> None:
+    """A practice quiz: the same questions, with feedback at once and no grade."""
+    _make_activity("self_quiz", _quiz_fields(values), values)

@@ -28,6 +28,13 @@ FLAGS: dict[str, str] = {
     "in_game_setting": "--setting",
     "number_of_lessons": "--lessons",
     "lessons_per_week": "--lessons-per-week",
+    "count": "--count",
+    "item_types": "--types",
+    "mix": "--mix",
+    "distractors": "--distractors",
+    "word_bank": "--word-bank",
+    "case_sensitive": "--case-sensitive",
+    "typo_tolerance": "--typo-tolerance",
 }
 """Request field → the option that sets it, for messages about a field."""
 
@@ -151,3 +158,48 @@ def plan_values(values: dict[str, Any]) -> dict[str, Any]:
         "class_notes": values["notes"],
         "tone": values["tone"],
     }
+
+
+ACTIVITY_FORMATS = ("docx", "imscc", "qti", "moodle-xml", "gift", "tsv")
+
+
+def activity_options(function: F) -> F:
+    """``--count``, ``--standard``, ``--notes`` and the required ``--format``."""
+    return _apply(
+        function,
+        [
+            click.option(
+                "--count", metavar="N", help="How many items (cards, blanks, pairs, questions)."
+            ),
+            click.option(
+                "--standard",
+                "standards",
+                multiple=True,
+                metavar="CODE",
+                help="A standard to address, its code and words (repeat for several).",
+            ),
+            click.option(
+                "--notes",
+                default="",
+                help="Needs of the class (English learners, IEPs), without names.",
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                required=True,
+                type=click.Choice(ACTIVITY_FORMATS),
+                help="docx writes a student copy to FILE and the answer key beside it.",
+            ),
+        ],
+    )
+
+
+def activity_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The request fields of :func:`activity_options`, leaving out what was not given."""
+    fields: dict[str, Any] = {
+        "standards": list(values["standards"]),
+        "class_notes": values["notes"],
+    }
+    if values.get("count") is not None:
+        fields["count"] = values["count"]
+    return fields
