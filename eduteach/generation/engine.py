@@ -7,9 +7,9 @@ with the output model and the domain validators, and sends the exact problems ba
 
 A repair round rewrites only what failed when it can: if every problem belongs to one of a few
 top-level parts (a schema error at ``homework``, a domain check of ``procedure``), each such
-part is asked for alone, as ``{"value": ...}`` with that part's schema, and merged back. Small
-local models fix one field far more reliably than they rewrite a whole plan, and the rest of
-the draft cannot get worse on the way. Anything else (unparseable JSON, problems across the
+part is asked for alone, as ``{"value": ...}`` with that part's schema, and merged back; the
+draft the model sees leaves that part out. Small local models fix one field far more reliably
+than they rewrite a whole plan, and the rest of the draft cannot get worse on the way. Anything else (unparseable JSON, problems across the
 whole object, too many parts) gets a whole-object repair.
 """
 
@@ -290,13 +290,16 @@ def _repair_parts(
         message = library.repair_part_message(
             kind=spec.kind,
             path=part,
-            current_value=repaired.get(part),
             problems=[p.text for p in problems if p.part == part],
             description=fields[part].description or part,
         )
+        # The failing value is left out of what the model sees: small models copy what is in
+        # front of them (seen: a differentiation that repeated the materials list, copied
+        # again word for word when shown with the problem).
+        shown = {key: value for key, value in repaired.items() if key != part}
         messages = [
             *base,
-            {"role": "assistant", "content": to_json(repaired)},
+            {"role": "assistant", "content": to_json(shown)},
             {"role": "user", "content": message},
         ]
         reply = _ask(client, spec, library, messages, envelope, name=f"{spec.kind}_{part}")

@@ -250,7 +250,6 @@ class PromptLibrary:
         *,
         kind: str,
         path: str,
-        current_value: Any,
         problems: Sequence[str],
         description: str,
     ) -> str:
@@ -259,7 +258,6 @@ class PromptLibrary:
             REPAIR_PART_TEMPLATE,
             kind=kind,
             path=path,
-            current_value_json=to_json(current_value),
             problems=list(problems),
             description=description,
         ).strip()
