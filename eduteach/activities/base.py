@@ -69,6 +69,9 @@ class ActivityType:
     checks: Mapping[str, Check] = field(default_factory=dict)  # field name -> check
     # (label, source_quote) per item, for the grounding check when material was given.
     quotes: Callable[[Any], list[tuple[str, str]]] | None = None
+    # The request's counts as an activity has them now ({"count": 6}): after the teacher adds
+    # or deletes items on purpose, the checks hold the activity to its own size.
+    counts: Callable[[Any], dict[str, int]] | None = None
 
     def field_checks(self, sources: Sequence[str] = ()) -> dict[str, Check]:
         """The checks by field, with the grounding check when there is material."""
@@ -79,3 +82,8 @@ class ActivityType:
     ) -> list[str]:
         """Every problem of an activity at once."""
         return [p for c in self.field_checks(sources).values() for p in c(output, params)]
+
+    def check_edit(self, output: Any, params: Mapping[str, Any]) -> list[str]:
+        """The problems of a teacher's edit: the sizes the teacher chose are not problems."""
+        sizes = self.counts(output) if self.counts else {}
+        return self.check(output, {**params, **sizes})

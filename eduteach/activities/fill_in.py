@@ -233,4 +233,5 @@ FILL_IN = ActivityType(
     max_tokens=3000,
     checks={"passages": check_passages, "distractors": check_distractors},
     quotes=quotes,
+    counts=lambda activity: {"count": len(all_blanks(activity))},
 )

@@ -80,4 +80,5 @@ FLASHCARDS = ActivityType(
     max_tokens=4000,
     checks={"cards": check_cards},
     quotes=quotes,
+    counts=lambda deck: {"count": len(deck.cards)},
 )

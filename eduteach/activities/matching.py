@@ -117,4 +117,8 @@ MATCHING = ActivityType(
     max_tokens=3000,
     checks={"pairs": check_pairs, "distractors": check_distractors},
     quotes=quotes,
+    counts=lambda activity: {
+        "count": len(activity.pairs),
+        "distractors": len(activity.distractors),
+    },
 )

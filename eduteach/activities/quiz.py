@@ -335,6 +335,7 @@ QUIZ = ActivityType(
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
+    counts=lambda quiz: {"count": len(quiz.items)},
 )
 
 SELF_QUIZ = ActivityType(
@@ -349,4 +350,5 @@ SELF_QUIZ = ActivityType(
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
+    counts=lambda quiz: {"count": len(quiz.items)},
 )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eduteach.exports.activity_docx import render_activity_docx
 from eduteach.exports.docx_base import DocumentMeta, grade_label
 from eduteach.exports.docx_plans import render_lesson_plan_docx, render_unit_plan_docx
 from eduteach.generation import GenerationResult
@@ -223,6 +224,11 @@ def render_docx(session: Session, artifact: Artifact) -> bytes:
     course = session.get(Course, artifact.course_id)
     meta = document_meta(artifact, course)
     data = current_data(artifact)
+    kind_ = kind(artifact.kind)
+    if kind_.activity is not None:
+        # "Download Word" of an activity is its student copy (the key is its own download).
+        activity = kind_.output.model_validate(data)
+        return render_activity_docx(kind_.name, activity, artifact.params, meta, answer_key=False)
     if artifact.kind == "unit_plan":
         lessons = {slot: current_data(child) for slot, child in children(session, artifact).items()}
         return render_unit_plan_docx(data, lessons, meta)

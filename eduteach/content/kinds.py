@@ -44,6 +44,8 @@ class Kind:
 
     def checks(self, output: Any, params: Mapping[str, Any]) -> list[str]:
         """Every problem at once (the warnings shown after a teacher's edit)."""
+        if self.activity is not None:
+            return self.activity.check_edit(output, params)
         checks = [*self.whole_checks, *self.field_checks.values()]
         return [problem for check in checks for problem in check(output, params)]
 

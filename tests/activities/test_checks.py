@@ -274,3 +274,26 @@ def test_without_material_quotes_are_not_checked() -> None:
     data["items"][0]["source_quote"] = "anything"
     assert problems("quiz", data) == []
     assert isinstance(Quiz.model_validate(data), Quiz)
+
+
+def test_a_teachers_edit_may_change_the_size_but_not_break_the_key() -> None:
+    activity = ACTIVITIES["quiz"]
+    data = samples.quiz_data()
+    data["items"].append(copy.deepcopy(data["items"][2]) | {"question": "Roots make glucose."})
+    quiz = activity.output.model_validate(data)
+    params = samples.params("quiz")
+    assert "There are 6 questions but the teacher asked for 5; give exactly 5." in activity.check(
+        quiz, params
+    )
+    assert activity.check_edit(quiz, params) == []
+    data["items"][0]["options"][1]["correct"] = True
+    broken = activity.output.model_validate(data)
+    assert any("exactly one correct option" in p for p in activity.check_edit(broken, params))
+
+
+def test_matching_edit_may_drop_the_extra_definitions() -> None:
+    activity = ACTIVITIES["matching"]
+    data = samples.matching_data() | {"distractors": []}
+    assert (
+        activity.check_edit(activity.output.model_validate(data), samples.params("matching")) == []
+    )

@@ -20,6 +20,7 @@ from eduteach.storage.models import Artifact, GenerationJob, utcnow
 from ..security import requires_launch, url_with_token
 from . import bp
 from .scope import (
+    ACTIVE_STATUSES,
     course_id,
     job_or_404,
     labels,
@@ -29,7 +30,6 @@ from .scope import (
     services,
 )
 
-ACTIVE = ("queued", "running")
 FAILED_SHOWN_FOR = timedelta(days=7)
 
 
@@ -107,7 +107,7 @@ def library_jobs(session: Session, course: int) -> list[GenerationJob]:
     )
     shown = []
     for position, job in enumerate(recent):
-        if job.status in ACTIVE or (
+        if job.status in ACTIVE_STATUSES or (
             job.status == "failed"
             and not any(_same_request(job, newer) for newer in recent[:position])
         ):

@@ -3,60 +3,38 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 from flask import abort, redirect, request, send_file
 from flask.typing import ResponseReturnValue
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eduteach.content import artifacts
 from eduteach.content.artifacts import EditError
 from eduteach.lti.roles import Audience
-from eduteach.storage.models import Artifact, GenerationJob
+from eduteach.storage.models import Artifact
 
 from ..security import requires_launch
 from . import bp
-from .jobs import ACTIVE, describe, progress_url, sources_of, start_job, submit
+from .jobs import describe, progress_url, sources_of, start_job, submit
 from .scope import (
+    MAX_INSTRUCTION,
     artifact_or_404,
     course_id,
+    first_model,
+    instruction_problem,
     kind_of,
     labels,
     render_page,
     review_url,
+    running_jobs,
     services,
 )
 from .shapes import ROOT, FieldErrors, Shape, errors_for, read_form, section, sections
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUSES = ("draft", "ready")
-MAX_INSTRUCTION = 500
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-
-
-def _first_model(artifact: Artifact) -> dict[str, Any]:
-    """The provenance of the version the model made first (edits carry none)."""
-    for version in artifact.versions:
-        if version.provenance.get("model"):
-            return dict(version.provenance)
-    return {}
-
-
-def _running(session: Session, artifact: Artifact) -> list[GenerationJob]:
-    return list(
-        session.scalars(
-            select(GenerationJob)
-            .where(
-                GenerationJob.target_artifact_id == artifact.id,
-                GenerationJob.course_id == artifact.course_id,
-                GenerationJob.status.in_(ACTIVE),
-            )
-            .order_by(GenerationJob.created_at)
-        )
-    )
 
 
 def _page(
@@ -75,7 +53,7 @@ def _page(
     names = {shape.name for shape in shapes}
     data = artifacts.current_data(artifact)
     edit = edit if edit in names else ""
-    running = _running(session, artifact)
+    running = running_jobs(session, artifact)
     parent = (
         artifacts.get_artifact(session, course_id(), artifact.parent_id)
         if artifact.parent_id
@@ -101,7 +79,7 @@ def _page(
         instruction=instruction,
         version=artifacts.current_version(artifact),
         versions=sorted(artifact.versions, key=lambda v: v.number, reverse=True),
-        made_by=_first_model(artifact),
+        made_by=first_model(artifact),
         sources=len(sources_of(session, artifact)),
         children=artifacts.children(session, artifact) if artifact.kind == "unit_plan" else {},
         expanding={job.target_path: job for job in running if job.action == "expand_lesson"},
@@ -131,6 +109,8 @@ def input_label(shape: Shape, name: str) -> str:
 
 
 def _section_or_404(artifact: Artifact, name: str) -> Shape:
+    if kind_of(artifact.kind).is_activity:
+        abort(404)  # an activity is edited item by item (activities.py), not by section
     try:
         return section(kind_of(artifact.kind).output, name)
     except KeyError:
@@ -142,6 +122,16 @@ def _section_or_404(artifact: Artifact, name: str) -> Shape:
 def review(artifact_id: int) -> ResponseReturnValue:
     with services().db.session() as s:
         artifact = artifact_or_404(s, artifact_id)
+        if kind_of(artifact.kind).is_activity:
+            # Imported here: the activity editor builds on this module's helpers.
+            from .activities import activity_page
+
+            return activity_page(
+                s,
+                artifact,
+                edit=request.args.get("edit", ""),
+                regen=request.args.get("regenerate", ""),
+            )
         return _page(
             s,
             artifact,
@@ -192,14 +182,7 @@ def regenerate(artifact_id: int, name: str) -> ResponseReturnValue:
     with services().db.session() as s:
         artifact = artifact_or_404(s, artifact_id)
         _section_or_404(artifact, name)
-        problem = ""
-        if len(instruction) > MAX_INSTRUCTION:
-            problem = labels().message(
-                "instruction_too_long", limit=MAX_INSTRUCTION, length=len(instruction)
-            )
-        elif _EMAIL.search(instruction):
-            # The instruction goes to the model: no student contact details.
-            problem = labels().message("instruction_email")
+        problem = instruction_problem(instruction)
         if problem:
             page = _page(s, artifact, regen=name, regen_error=problem, instruction=instruction)
             return page, 422

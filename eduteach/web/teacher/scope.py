@@ -6,10 +6,12 @@ course gets a 404, never someone else's draft.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, render_template
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eduteach.content import artifacts
@@ -92,4 +94,46 @@ def render_page(template: str, **context: Any) -> str:
         kinds=KINDS,
         create_kinds=[KINDS[name] for name in CREATE_KINDS if name in KINDS],
         **context,
+    )
+
+
+ACTIVE_STATUSES = ("queued", "running")
+"""Statuses of a job that has not finished."""
+MAX_INSTRUCTION = 500
+"""Longest instruction a teacher can give for regenerating a part."""
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def instruction_problem(instruction: str) -> str:
+    """What is wrong with a regenerate instruction, in the teacher's words ("" when fine)."""
+    if len(instruction) > MAX_INSTRUCTION:
+        return labels().message(
+            "instruction_too_long", limit=MAX_INSTRUCTION, length=len(instruction)
+        )
+    if _EMAIL.search(instruction):
+        # The instruction goes to the model: no student contact details.
+        return labels().message("instruction_email")
+    return ""
+
+
+def first_model(artifact: Artifact) -> dict[str, Any]:
+    """The provenance of the version the model made first (edits carry none)."""
+    for version in artifact.versions:
+        if version.provenance.get("model"):
+            return dict(version.provenance)
+    return {}
+
+
+def running_jobs(session: Session, artifact: Artifact) -> list[GenerationJob]:
+    """The artifact's jobs still queued or running, oldest first."""
+    return list(
+        session.scalars(
+            select(GenerationJob)
+            .where(
+                GenerationJob.target_artifact_id == artifact.id,
+                GenerationJob.course_id == artifact.course_id,
+                GenerationJob.status.in_(ACTIVE_STATUSES),
+            )
+            .order_by(GenerationJob.created_at)
+        )
     )

@@ -1,0 +1,322 @@
+// Activities: the editor's helpers (blanks found in a passage, fields by question type) and
+// the players (flashcards; answers checked on the server for the other types). Every form
+// also works without this file: it posts, and the server answers with the page.
+(function () {
+  "use strict";
+
+  // --- editor: the blanks a fill-in passage has, as the teacher types ---------------------
+  var BLANK = /\[\[([^\[\]]*)\]\]/g;
+
+  function listBlanks(source) {
+    var box = document.getElementById(source.dataset.blankSource);
+    if (!box) { return; }
+    var list = box.querySelector("[data-blank-list]");
+    var count = box.querySelector("[data-blank-count]");
+    var text = source.value;
+    var found = [];
+    text.replace(BLANK, function (whole, inside) {
+      found.push(inside.split("|").map(function (a) { return a.trim(); }).filter(Boolean));
+      return "";
+    });
+    list.textContent = "";
+    found.forEach(function (answers) {
+      var item = document.createElement("li");
+      if (!answers.length) {
+        var empty = document.createElement("span");
+        empty.className = "field-error";
+        empty.textContent = "empty blank";
+        item.appendChild(empty);
+      } else {
+        var first = document.createElement("strong");
+        first.textContent = answers[0];
+        item.appendChild(first);
+        if (answers.length > 1) {
+          var also = document.createElement("span");
+          also.className = "muted";
+          also.textContent = " (also accepted: " + answers.slice(1).join(", ") + ")";
+          item.appendChild(also);
+        }
+      }
+      list.appendChild(item);
+    });
+    var stray = text.replace(BLANK, "");
+    var words = found.length + (found.length === 1 ? " blank" : " blanks") + " found";
+    if (stray.indexOf("[[") !== -1 || stray.indexOf("]]") !== -1) {
+      words += ". A blank is not closed: check its [[ and ]]";
+    }
+    if (count.textContent !== words) { count.textContent = words; }
+  }
+
+  document.querySelectorAll("textarea[data-blank-source]").forEach(function (source) {
+    var timer = null;
+    source.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { listBlanks(source); }, 250);
+    });
+  });
+
+  // --- editor: a question shows the fields of its type -----------------------------------
+  function showFieldsFor(select) {
+    var form = select.form;
+    var type = select.value;
+    form.querySelectorAll("[data-for-types]").forEach(function (part) {
+      part.hidden = part.dataset.forTypes.split(" ").indexOf(type) === -1;
+    });
+    var words = (select.dataset.trueFalse || "").split("|");
+    if (type === "true_false" && words.length === 2) {
+      var texts = form.querySelectorAll("[data-option-row] input[type=text][name$='.text']");
+      var empty = Array.prototype.every.call(texts, function (input) { return !input.value.trim(); });
+      if (empty && texts.length >= 2) {
+        texts[0].value = words[0];
+        texts[1].value = words[1];
+      }
+    }
+  }
+
+  document.querySelectorAll("select[data-question-type]").forEach(function (select) {
+    showFieldsFor(select);
+    select.addEventListener("change", function () { showFieldsFor(select); });
+  });
+
+  // --- players: checking answers on the server --------------------------------------------
+  function feedbackNode(result) {
+    var box = document.createElement("span");
+    box.className = "feedback status-" + result.status;
+    var label = document.createElement("strong");
+    label.className = "feedback-label";
+    label.textContent = result.label;
+    box.appendChild(label);
+    if (result.feedback) {
+      var text = document.createElement("span");
+      text.className = "feedback-text";
+      text.textContent = " " + result.feedback;
+      box.appendChild(text);
+    }
+    return box;
+  }
+
+  function itemOf(form, id) {
+    return Array.prototype.find.call(form.querySelectorAll("[data-item]"), function (el) {
+      return el.dataset.item === id;
+    });
+  }
+
+  function clearItem(item) {
+    item.classList.remove("status-correct", "status-partial", "status-incorrect");
+    var slot = item.querySelector("[data-feedback-for]");
+    if (slot) { slot.textContent = ""; }
+  }
+
+  function showResults(form, result, practice) {
+    result.items.forEach(function (one) {
+      var item = itemOf(form, one.id);
+      if (!item) { return; }
+      clearItem(item);
+      item.classList.add("status-" + one.status);
+      var slot = item.querySelector("[data-feedback-for]");
+      if (slot) { slot.appendChild(feedbackNode(one)); }
+      if (practice) {
+        var wrong = one.status !== "correct";
+        item.querySelector("[data-retry]").hidden = !wrong;
+        item.querySelector("[data-reveal]").hidden = !wrong || result.revealed;
+      }
+    });
+    var score = form.querySelector("[data-score]");
+    if (score && !practice) {
+      score.textContent = "";
+      var line = document.createElement("p");
+      var total = document.createElement("strong");
+      total.textContent = result.summary;
+      line.appendChild(total);
+      line.appendChild(document.createTextNode(" Feedback is shown with each answer."));
+      score.appendChild(line);
+      score.focus();
+      var again = form.querySelector("[data-start-again]");
+      if (again) { again.hidden = false; }
+    }
+  }
+
+  function showProblem(form, where) {
+    var note = form.querySelector("[data-check-problem]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "check-problem";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-check-problem", "");
+      form.appendChild(note);
+    }
+    note.textContent = "Your answers could not be checked just now. Check your connection and try again.";
+    if (where) { where.focus(); }
+  }
+
+  function initCheckForm(form) {
+    var practice = form.hasAttribute("data-practice");
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) { return; }
+      var submitter = event.submitter;
+      var data = new FormData(form);
+      if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+      busy = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(data),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin",
+        cache: "no-store"
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      }).then(function (result) {
+        var problem = form.querySelector("[data-check-problem]");
+        if (problem) { problem.remove(); }
+        showResults(form, result, practice);
+      }).catch(function () {
+        showProblem(form, submitter);
+      }).then(function () { busy = false; });
+    });
+
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      if (button.hasAttribute("data-retry")) {
+        var item = button.closest("[data-item]");
+        item.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) { input.checked = false; });
+        item.querySelectorAll("input[type=text]").forEach(function (input) { input.value = ""; });
+        clearItem(item);
+        button.hidden = true;
+        item.querySelector("[data-reveal]").hidden = true;
+        var first = item.querySelector("input, select");
+        if (first) { first.focus(); }
+      } else if (button.hasAttribute("data-start-again")) {
+        form.querySelectorAll("[data-item]").forEach(function (one) {
+          clearItem(one);
+          one.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) { input.checked = false; });
+          one.querySelectorAll("input[type=text]").forEach(function (input) { input.value = ""; });
+          one.querySelectorAll("select").forEach(function (select) { select.selectedIndex = 0; });
+        });
+        form.querySelector("[data-score]").textContent = "";
+        button.hidden = true;
+        var start = form.querySelector("input:not([type=hidden]), select");
+        if (start) { start.focus(); }
+      }
+    });
+  }
+
+  document.querySelectorAll("form[data-check-form]").forEach(initCheckForm);
+
+  // --- players: flashcards ----------------------------------------------------------------
+  function initDeck(deck) {
+    var list = deck.querySelector("[data-cards]");
+    var progress = deck.querySelector("[data-progress]");
+    var announce = deck.querySelector("[data-announce]");
+    var summary = deck.querySelector("[data-summary]");
+    var controls = deck.querySelector("[data-deck-controls]");
+    var help = deck.querySelector("[data-flip-help]");
+    var all = Array.prototype.slice.call(list.querySelectorAll("[data-card]"));
+    var order = all.slice();
+    var position = 0;
+    var ratings = {};
+
+    deck.classList.add("is-live");
+
+    function say(text) { announce.textContent = text; }
+
+    function setFlipped(card, flipped) {
+      card.classList.toggle("flipped", flipped);
+      var button = card.querySelector("[data-flip]");
+      button.setAttribute("aria-pressed", flipped ? "true" : "false");
+      card.querySelector("[data-front]").setAttribute("aria-hidden", flipped ? "true" : "false");
+      card.querySelector("[data-back]").setAttribute("aria-hidden", flipped ? "false" : "true");
+    }
+
+    function show(index, focus) {
+      position = Math.max(0, Math.min(order.length - 1, index));
+      all.forEach(function (card) { card.hidden = true; });
+      var card = order[position];
+      setFlipped(card, false);
+      card.hidden = false;
+      progress.textContent = "Card " + (position + 1) + " of " + order.length;
+      deck.querySelector("[data-prev]").disabled = position === 0;
+      deck.querySelector("[data-next]").disabled = position === order.length - 1;
+      summary.hidden = true;
+      list.hidden = false;
+      controls.hidden = false;
+      progress.hidden = false;
+      help.hidden = false;
+      if (focus) { card.querySelector("[data-flip]").focus(); }
+    }
+
+    function finish() {
+      var knew = order.filter(function (card) { return ratings[card.dataset.card] === "knew"; }).length;
+      var learning = order.length - knew;
+      summary.querySelector("[data-summary-text]").textContent =
+        "You knew " + knew + " of " + order.length + (order.length === 1 ? " card." : " cards.") +
+        (learning ? " " + learning + " still to learn." : " Well done!");
+      summary.querySelector("[data-again-learning]").hidden = learning === 0;
+      list.hidden = true;
+      controls.hidden = true;
+      progress.hidden = true;
+      help.hidden = true;
+      summary.hidden = false;
+      summary.focus();
+    }
+
+    function startWith(cards) {
+      order = cards;
+      ratings = {};
+      show(0, true);
+    }
+
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-flip]");
+      if (!button) { return; }
+      var card = button.closest("[data-card]");
+      var flipped = !card.classList.contains("flipped");
+      setFlipped(card, flipped);
+      var face = card.querySelector(flipped ? "[data-back] .face-text" : "[data-front] .face-text");
+      say((flipped ? "Back: " : "Front: ") + face.textContent);
+    });
+
+    deck.addEventListener("keydown", function (event) {
+      if (event.target.closest("input, select, textarea, summary")) { return; }
+      if (event.key === "ArrowRight" && position < order.length - 1) { show(position + 1, true); }
+      if (event.key === "ArrowLeft" && position > 0) { show(position - 1, true); }
+    });
+
+    deck.querySelector("[data-prev]").addEventListener("click", function () { show(position - 1, false); });
+    deck.querySelector("[data-next]").addEventListener("click", function () { show(position + 1, false); });
+    deck.querySelector("[data-shuffle]").addEventListener("click", function () {
+      var cards = order.slice();
+      for (var i = cards.length - 1; i > 0; i -= 1) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var swap = cards[i]; cards[i] = cards[j]; cards[j] = swap;
+      }
+      cards.forEach(function (card) { list.appendChild(card); });
+      order = cards;
+      show(0, false);
+      say("Shuffled. Card 1 of " + order.length + ".");
+    });
+
+    deck.querySelectorAll("[data-rate]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        ratings[order[position].dataset.card] = button.dataset.rate;
+        var next = order.findIndex(function (card, i) { return i > position && !ratings[card.dataset.card]; });
+        if (next === -1) {
+          next = order.findIndex(function (card) { return !ratings[card.dataset.card]; });
+        }
+        if (next === -1) { finish(); } else { show(next, true); }
+      });
+    });
+
+    summary.querySelector("[data-again-learning]").addEventListener("click", function () {
+      startWith(order.filter(function (card) { return ratings[card.dataset.card] !== "knew"; }));
+    });
+    summary.querySelector("[data-again-all]").addEventListener("click", function () { startWith(all.slice()); });
+
+    show(0, false);
+  }
+
+  document.querySelectorAll("[data-deck]").forEach(initDeck);
+})();
