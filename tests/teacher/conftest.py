@@ -190,3 +190,15 @@ def browser_phone(browser: Chromium) -> Iterator[Page]:
     )
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def slow_model(live: Lti, model_server: FakeOpenAI) -> Iterator[FakeOpenAI]:
+    """The fake model, slow enough that a person sees the progress bar move."""
+    model_server.clear()
+    model_server.responder = fitting_plan
+    model_server.latency = 2.5
+    point_tool_at(live, model_server)
+    yield model_server
+    model_server.latency = 0.0
+    model_server.clear()

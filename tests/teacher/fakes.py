@@ -64,7 +64,7 @@ def fitting_plan(body: dict[str, Any]) -> dict[str, Any]:
     for field, name in _ACTIVITY_FIELDS.items():
         if field in props:
             # The samples have the counts the activity forms in these tests ask for.
-            return activity_samples.DATA[name]()
+            return _quoting(activity_samples.DATA[name](), field, text)
     standards = _standards(text)
     if "lessons" in props:
         count = _number(r"Number of lessons: (\d+)", text, 4)
@@ -82,3 +82,12 @@ def fitting_plan(body: dict[str, Any]) -> dict[str, Any]:
     duration = _number(r"Lesson length: (\d+) minutes", text, 45)
     data = minecraft_plan_data() if "challenges" in props else lesson_plan_data()
     return data | {"procedure": _steps(duration), "standards": standards}
+
+
+def _quoting(data: dict[str, Any], field: str, text: str) -> dict[str, Any]:
+    """Items that quote the teacher's material, as a model grounded in it would."""
+    block = re.search(r"<<<SOURCE \S+ 1: [^>]*>>>\n(.*?)\n", text)
+    if block:
+        for item in data[field]:
+            item["source_quote"] = block.group(1).strip()
+    return data

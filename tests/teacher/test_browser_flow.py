@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -17,25 +16,11 @@ from playwright.sync_api import Page, expect
 from tests.fakes.openai_server import FakeOpenAI
 from tests.lti.conftest import Lti
 from tests.plans.samples import STANDARD
-from tests.teacher.conftest import point_tool_at
-from tests.teacher.fakes import fitting_plan
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "teacher"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture
-def slow_model(live: Lti, model_server: FakeOpenAI) -> Iterator[FakeOpenAI]:
-    """The fake model, slow enough that a person sees the progress bar move."""
-    model_server.clear()
-    model_server.responder = fitting_plan
-    model_server.latency = 2.5
-    point_tool_at(live, model_server)
-    yield model_server
-    model_server.latency = 0.0
-    model_server.clear()
 
 
 def accessibility_problems(page: Page) -> list[str]:
