@@ -63,6 +63,7 @@ class ActivityType:
     request: type[ActivityRequest]
     output: type[BaseModel]
     items_field: str  # the list a teacher edits item by item
+    item_label: str  # how the checks name one item: "Question" 3
     score: Scorer
     graded: bool
     max_tokens: int
@@ -72,6 +73,8 @@ class ActivityType:
     # The request's counts as an activity has them now ({"count": 6}): after the teacher adds
     # or deletes items on purpose, the checks hold the activity to its own size.
     counts: Callable[[Any], dict[str, int]] | None = None
+    # Deterministic corrections before the checks (see GenerationSpec.fixers).
+    fixers: tuple[Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]], ...] = ()
 
     def field_checks(self, sources: Sequence[str] = ()) -> dict[str, Check]:
         """The checks by field, with the grounding check when there is material."""

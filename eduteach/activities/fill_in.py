@@ -228,6 +228,7 @@ FILL_IN = ActivityType(
     request=FillInRequest,
     output=FillIn,
     items_field="passages",
+    item_label="Passage",
     score=score,
     graded=True,
     max_tokens=3000,

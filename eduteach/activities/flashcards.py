@@ -75,6 +75,7 @@ FLASHCARDS = ActivityType(
     request=FlashcardsRequest,
     output=FlashcardDeck,
     items_field="cards",
+    item_label="Card",
     score=score,
     graded=False,
     max_tokens=4000,

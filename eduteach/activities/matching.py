@@ -112,6 +112,7 @@ MATCHING = ActivityType(
     request=MatchingRequest,
     output=Matching,
     items_field="pairs",
+    item_label="Pair",
     score=score,
     graded=True,
     max_tokens=3000,

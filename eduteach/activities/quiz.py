@@ -275,6 +275,18 @@ def check_items(quiz: Quiz, params: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def fix_stray_answers(quiz: Quiz, params: Mapping[str, Any]) -> tuple[Quiz, list[str]]:
+    """Drop accepted answers written on choice questions: nothing reads them, and small models
+    fill them in out of habit."""
+    if not any(i.accepted_answers and i.type != "short_answer" for i in quiz.items):
+        return quiz, []
+    items = [
+        i.model_copy(update={"accepted_answers": []}) if i.type != "short_answer" else i
+        for i in quiz.items
+    ]
+    return quiz.model_copy(update={"items": items}), []
+
+
 def quotes(quiz: Quiz) -> list[tuple[str, str]]:
     return [(f"Question {n}", item.source_quote) for n, item in enumerate(quiz.items, start=1)]
 
@@ -330,11 +342,13 @@ QUIZ = ActivityType(
     request=QuizRequest,
     output=Quiz,
     items_field="items",
+    item_label="Question",
     score=score,
     graded=True,
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
+    fixers=(fix_stray_answers,),
     counts=lambda quiz: {"count": len(quiz.items)},
 )
 
@@ -345,10 +359,12 @@ SELF_QUIZ = ActivityType(
     request=QuizRequest,
     output=Quiz,
     items_field="items",
+    item_label="Question",
     score=score,
     graded=False,
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
+    fixers=(fix_stray_answers,),
     counts=lambda quiz: {"count": len(quiz.items)},
 )

@@ -66,6 +66,9 @@ class Kind:
             fixers=self.fixers,
             max_tokens=self.max_tokens,
             keep_flagged=self.is_activity,
+            item_parts=(
+                {self.activity.items_field: self.activity.item_label} if self.activity else {}
+            ),
         )
 
 
@@ -98,6 +101,7 @@ ACTIVITY_KINDS: dict[str, Kind] = {
         field_checks=t.checks,
         whole_checks=(),
         max_tokens=t.max_tokens,
+        fixers=t.fixers,
         activity=t,
     )
     for name, t in ACTIVITIES.items()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from eduteach.generation.client import JsonModel, ModelReply
 from eduteach.generation.errors import InvalidOutputError
-from eduteach.generation.parts import get_part, parse_path, part_type, set_part
+from eduteach.generation.parts import PartPathError, get_part, parse_path, part_type, set_part
 from eduteach.generation.prompts import (
     DEFAULT_SOURCE_CHAR_LIMIT,
     PromptLibrary,
@@ -53,7 +54,7 @@ ProgressCallback: TypeAlias = Callable[[str, float], None]
 DEFAULT_LANGUAGE = "English"
 _MAX_PROBLEMS = 20
 # More failing parts than this and a whole-object repair is the better question to ask.
-_MAX_PART_REPAIRS = 4
+_MAX_PART_REPAIRS = 6
 # The first round is where nearly all the waiting happens; repairs share the rest.
 _FIRST_ROUND_END = 0.85
 _REPAIRS_END = 0.98
@@ -70,6 +71,10 @@ class GenerationSpec(Generic[T]):
     # Checks of one top-level field each (field name -> check): their problems can be
     # repaired by asking for that field alone.
     field_checks: Mapping[str, Validator[T]] = field(default_factory=dict)
+    # List fields whose items are repaired one by one (field name -> the word the checks use
+    # for an item, e.g. "items" -> "Question"): a schema error inside item 3, or a problem
+    # that starts "Question 4", asks for that item alone.
+    item_parts: Mapping[str, str] = field(default_factory=dict)
     # Deterministic corrections applied before the checks (e.g. rescaling step minutes to the
     # lesson's length): small models miss arithmetic that code gets right every time. Each
     # returns the corrected output and notes for the teacher.
@@ -95,7 +100,10 @@ class GenerationResult(Generic[T]):
 
 @dataclass(frozen=True)
 class Problem:
-    """Why an answer cannot be used yet, and the top-level part it is about (None: the whole)."""
+    """Why an answer cannot be used yet, and the part it is about (None: the whole answer).
+
+    A part is a top-level field ("homework") or one item of a list field ("items.3").
+    """
 
     text: str
     part: str | None = None
@@ -150,11 +158,16 @@ def messages_sha256(messages: Sequence[Mapping[str, str]]) -> str:
 
 
 def _validation_problems(
-    exc: ValidationError, *, prefix: str = "", parts: Sequence[str] = ()
+    exc: ValidationError,
+    *,
+    prefix: str = "",
+    parts: Sequence[str] = (),
+    item_parts: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Pydantic errors as short sentences naming the field (never echoing the input).
 
-    An error inside one of ``parts`` (the output model's fields) is tied to that part.
+    An error inside one of ``parts`` (the output model's fields) is tied to that part, or to
+    the item when the field is one of ``item_parts``.
     """
     problems: list[Problem] = []
     for error in exc.errors(include_url=False, include_input=False, include_context=False):
@@ -164,6 +177,8 @@ def _validation_problems(
             location = f"{prefix}.{location}" if location else prefix
         where = f"`{location}`" if location else "The object"
         part = loc[0] if loc and isinstance(loc[0], str) and loc[0] in parts else None
+        if part and item_parts and part in item_parts and len(loc) > 2 and isinstance(loc[1], int):
+            part = f"{part}.{loc[1]}"
         if error["type"] == "missing":
             problems.append(Problem(f"{where} is missing.", part))
         elif error["type"] == "extra_forbidden":
@@ -180,24 +195,45 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     return [*problems[:_MAX_PROBLEMS], Problem(f"... and {rest} more problems of the same kinds.")]
 
 
+def _item_part(name: str, label: str | None, text: str, size: int) -> str:
+    """``name.N`` when the problem names one item ("Question 4: ..."), else ``name``."""
+    if label:
+        match = re.match(rf"{re.escape(label)} (\d+)\b", text)
+        if match and 1 <= int(match.group(1)) <= size:
+            return f"{name}.{int(match.group(1)) - 1}"
+    return name
+
+
 def _domain_problems(
     spec: GenerationSpec[T], output: T, params: Mapping[str, Any]
 ) -> list[Problem]:
     problems = [Problem(text) for check in spec.validators for text in check(output, params)]
     for name, check in spec.field_checks.items():
-        problems.extend(Problem(text, name) for text in check(output, params))
+        label = spec.item_parts.get(name)
+        size = len(getattr(output, name, None) or []) if label else 0
+        problems.extend(
+            Problem(text, _item_part(name, label, text, size)) for text in check(output, params)
+        )
     return problems
 
 
 def _failing_parts(problems: Sequence[Problem]) -> list[str] | None:
-    """The parts to repair one by one, or None when only a whole-object repair fits."""
+    """The parts to repair one by one, or None when only a whole-object repair fits.
+
+    A whole list being rewritten makes repairs of its single items unnecessary.
+    """
     parts: list[str] = []
     for problem in problems:
         if problem.part is None:
             return None
         if problem.part not in parts:
             parts.append(problem.part)
+    parts = [p for p in parts if "." not in p or p.split(".", 1)[0] not in parts]
     return parts if 0 < len(parts) <= _MAX_PART_REPAIRS else None
+
+
+def _inside(path: str | None, part: str) -> bool:
+    return bool(path) and str(path).startswith(f"{part}.")
 
 
 def _part_envelope(output: type[BaseModel], segments: Sequence[Any], path: str) -> type[BaseModel]:
@@ -286,30 +322,48 @@ def _repair_parts(
     fields = spec.output.model_fields
     repaired = dict(data)
     for part in parts:
-        envelope = _part_envelope(spec.output, [part], part)
+        segments = parse_path(part)
+        try:
+            get_part(repaired, segments)
+        except PartPathError:
+            continue  # an item the draft does not have: the list's own problem covers it
+        envelope = _part_envelope(spec.output, segments, part)
+        field_name = str(segments[0])
+        description = fields[field_name].description or field_name
+        if len(segments) > 1:
+            description = f"One item of {field_name}: {description}"
         message = library.repair_part_message(
             kind=spec.kind,
             path=part,
-            problems=[p.text for p in problems if p.part == part],
-            description=fields[part].description or part,
+            # A whole list carries its items' problems too.
+            problems=[p.text for p in problems if p.part == part or _inside(p.part, part)],
+            description=description,
         )
         # The failing value is left out of what the model sees: small models copy what is in
         # front of them (seen: a differentiation that repeated the materials list, copied
         # again word for word when shown with the problem).
-        shown = {key: value for key, value in repaired.items() if key != part}
+        if len(segments) == 1:
+            shown = {key: value for key, value in repaired.items() if key != part}
+        else:
+            shown = set_part(repaired, segments, None)
         messages = [
             *base,
             {"role": "assistant", "content": to_json(shown)},
             {"role": "user", "content": message},
         ]
-        reply = _ask(client, spec, library, messages, envelope, name=f"{spec.kind}_{part}")
+        name = f"{spec.kind}_{part.replace('.', '_')}"
+        reply = _ask(client, spec, library, messages, envelope, name=name)
         rounds.add(reply)
         answer = reply.parsed or {}
         # Some models answer {"homework": ...} instead of {"value": ...}: same meaning.
-        for key in ("value", part):
+        for key in ("value", field_name):
             if key in answer:
-                repaired[part] = answer[key]
+                repaired = set_part(repaired, segments, answer[key])
                 break
+        else:
+            if len(segments) > 1 and answer:
+                # ... or the item itself, unwrapped.
+                repaired = set_part(repaired, segments, answer)
     return repaired
 
 
@@ -446,7 +500,9 @@ def generate(
         try:
             output = spec.output.model_validate(data)
         except ValidationError as exc:
-            return None, _validation_problems(exc, parts=tuple(spec.output.model_fields))
+            return None, _validation_problems(
+                exc, parts=tuple(spec.output.model_fields), item_parts=spec.item_parts
+            )
         output, notes = _apply_fixers(spec, output, params)
         fixed_notes[:] = notes
         return output, _domain_problems(spec, output, params)

@@ -297,3 +297,14 @@ def test_matching_edit_may_drop_the_extra_definitions() -> None:
     assert (
         activity.check_edit(activity.output.model_validate(data), samples.params("matching")) == []
     )
+
+
+def test_accepted_answers_on_choice_questions_are_dropped_before_the_checks() -> None:
+    from eduteach.activities.quiz import fix_stray_answers
+
+    data = quiz_with(0, accepted_answers=["carbon dioxide"])
+    fixed, notes = fix_stray_answers(Quiz.model_validate(data), samples.params("quiz"))
+    assert fixed.items[0].accepted_answers == []
+    assert fixed.items[3].accepted_answers == ["chlorophyll", "chlorophyl"]  # short answer kept
+    assert notes == []
+    assert ACTIVITIES["quiz"].check(fixed, samples.params("quiz")) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -114,23 +115,33 @@ def test_request_problems_name_the_option(env: FakeOpenAI, tmp_path: Path) -> No
     assert env.requests == []
 
 
-def test_an_ambiguous_key_is_repaired_by_asking_for_the_questions_again(
+def test_an_ambiguous_key_is_repaired_by_asking_for_that_question_alone(
     env: FakeOpenAI, tmp_path: Path
 ) -> None:
     good = samples.quiz_data()
     ambiguous = copy.deepcopy(good)
     ambiguous["items"][0]["options"][1]["correct"] = True  # two right answers to a MC item
     env.enqueue_json(ambiguous)
-    env.enqueue_json({"value": good["items"]})
+    env.enqueue_json({"value": good["items"][0]})
     out = tmp_path / "quiz.txt"
 
     result = generate(*args("quiz", "gift", out))
 
     assert result.exit_code == 0, result.output
-    repair = env.requests[1]["messages"][-1]["content"]
+    repair = env.requests[1]
+    question = repair["messages"][-1]["content"]
+    assert 'part "items.0"' in question
     assert "Question 1: a multiple-choice question has exactly one correct option (it has 2)" in (
-        repair
+        question
     )
+    # The model is asked for one question, not the quiz, and does not see the broken one.
+    assert (
+        "options"
+        in repair["response_format"]["json_schema"]["schema"]["properties"]["value"]["properties"]
+    )
+    shown = json.loads(repair["messages"][-2]["content"])
+    assert shown["items"][0] is None
+    assert shown["items"][1:] == good["items"][1:]
     assert "1 repair round" in result.stdout
     assert "Needs your check" not in result.stdout
 
@@ -143,7 +154,7 @@ def test_what_the_repairs_do_not_fix_is_saved_and_flagged_not_dropped(
         {"text": "All of the above", "correct": False, "feedback": ""}
     )
     env.enqueue_json(ambiguous)
-    env.enqueue_json({"value": ambiguous["items"]}, times=2)
+    env.enqueue_json({"value": ambiguous["items"][0]}, times=2)
     out = tmp_path / "quiz.txt"
 
     result = generate(*args("quiz", "gift", out))
@@ -182,3 +193,18 @@ def test_items_from_material_must_quote_it(env: FakeOpenAI, tmp_path: Path) -> N
     assert 'Card 1: its source_quote "Leaves are made of cheese." is not in the teacher\'s' in (
         repair
     )
+
+
+def test_stray_accepted_answers_on_choice_questions_cost_no_repair(
+    env: FakeOpenAI, tmp_path: Path
+) -> None:
+    habit = samples.quiz_data()
+    habit["items"][0]["accepted_answers"] = ["Carbon dioxide (CO₂)"]
+    env.enqueue_json(habit)
+    out = tmp_path / "quiz.json"
+
+    result = generate(*args("quiz", "gift", tmp_path / "quiz.txt"), "--json", out)
+
+    assert result.exit_code == 0, result.output
+    assert len(env.requests) == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["items"][0]["accepted_answers"] == []

@@ -459,3 +459,77 @@ def test_regenerate_part_rejects_bad_paths(
     with client_for(fake_model) as client, pytest.raises(PartPathError):
         regenerate_part(client, SPEC, CURRENT, path, "x", PARAMS, prompts=library)
     assert fake_model.requests == []
+
+
+def named_steps(plan: Plan, params: Mapping[str, Any]) -> list[str]:
+    return [
+        f"Step {n}: give the step a name longer than one letter."
+        for n, step in enumerate(plan.steps, start=1)
+        if len(step.name) < 2
+    ]
+
+
+ITEM_SPEC = GenerationSpec(
+    kind="plan",
+    output=Plan,
+    field_checks={"steps": named_steps},
+    item_parts={"steps": "Step"},
+    max_tokens=800,
+)
+
+
+def test_a_problem_naming_one_item_asks_for_that_item_alone(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    draft = {**GOOD, "steps": [GOOD["steps"][0], {"name": "P", "minutes": 20}, GOOD["steps"][2]]}
+    fake_model.enqueue_json(draft)
+    fake_model.enqueue_json({"value": {"name": "Practice", "minutes": 20}})
+    with client_for(fake_model) as client:
+        result = generate(client, ITEM_SPEC, PARAMS, prompts=library)
+    assert result.output == Plan.model_validate(GOOD)
+    repair = fake_model.requests[1]
+    assert 'part "steps.1"' in repair["messages"][-1]["content"]
+    assert "Step 2: give the step a name" in repair["messages"][-1]["content"]
+    shown = json.loads(repair["messages"][-2]["content"])
+    assert shown["steps"] == [GOOD["steps"][0], None, GOOD["steps"][2]]
+    schema = repair["response_format"]["json_schema"]["schema"]
+    assert set(schema["properties"]["value"]["properties"]) == {"name", "minutes"}
+
+
+def test_a_schema_error_inside_an_item_asks_for_that_item(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    draft = {**GOOD, "steps": [GOOD["steps"][0], {"name": "Practice", "minutes": 0}]}
+    fake_model.enqueue_json(draft)
+    fake_model.enqueue_json({"value": {"name": "Practice", "minutes": 25}})
+    with client_for(fake_model) as client:
+        result = generate(client, ITEM_SPEC, PARAMS, prompts=library)
+    assert [s.minutes for s in result.output.steps] == [5, 25]
+    assert 'part "steps.1"' in fake_model.requests[1]["messages"][-1]["content"]
+
+
+def test_a_problem_of_the_whole_list_rewrites_the_list_not_its_items(
+    fake_model: FakeOpenAI, library: PromptLibrary
+) -> None:
+    spec = GenerationSpec(
+        kind="plan",
+        output=Plan,
+        field_checks={
+            "steps": lambda plan, params: [
+                *named_steps(plan, params),
+                *minutes_add_up(plan, params),
+            ]
+        },
+        item_parts={"steps": "Step"},
+    )
+    draft = {**GOOD, "steps": [{"name": "P", "minutes": 45}]}
+    fake_model.enqueue_json(draft)
+    fake_model.enqueue_json({"value": GOOD["steps"]})
+    with client_for(fake_model) as client:
+        result = generate(client, spec, PARAMS, prompts=library)
+    assert result.output == Plan.model_validate(GOOD)
+    assert len(fake_model.requests) == 2
+    question = fake_model.requests[1]["messages"][-1]["content"]
+    assert 'part "steps"' in question
+    assert "Step 1: give the step a name" in question
+    assert "The steps add up to 45 minutes, not 30." in question
