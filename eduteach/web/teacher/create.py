@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ValidationError
 
 from eduteach.content.kinds import Kind
+from eduteach.documents import DEFAULT_LIMITS
 from eduteach.generation.schemas import (
     GRADES,
     TONES,
@@ -22,7 +23,7 @@ from ..security import requires_launch
 from . import bp
 from .jobs import progress_url, start_job, submit
 from .scope import CREATE_KINDS, course_id, job_or_404, kind_of, labels, render_page, services
-from .uploads import chosen_kept, keep, kept, read_files
+from .uploads import chosen_kept, keep, kept, pasted_source, read_files
 
 DEFAULTS = {"language": "English", "duration_minutes": "45", "tone": "encouraging"}
 MULTI_VALUE_FIELDS = frozenset({"item_types"})
@@ -122,7 +123,18 @@ def create(kind_name: str) -> ResponseReturnValue:
     )
     if files.problems:
         errors["sources"] = " ".join(files.problems)
+    sources = list(files.sources)
+    pasted = pasted_source(form.get("pasted_text", ""))
+    if isinstance(pasted, str):
+        errors["pasted_text"] = pasted
+    elif pasted is not None:
+        if len(sources) >= DEFAULT_LIMITS.max_files:
+            errors["pasted_text"] = (
+                f"With pasted text, choose at most {DEFAULT_LIMITS.max_files - 1} files."
+            )
+        sources.append(pasted)
     if errors or wanted is None:
+        # Files read so far are kept; pasted text stays in its box.
         key = keep(store, course, files.sources)
         return _form_page(kind, form, errors, key, kept(store, course, key)), 422
     with services().db.session() as s:
@@ -131,7 +143,7 @@ def create(kind_name: str) -> ResponseReturnValue:
             action="create",
             kind_name=kind.name,
             params=dump_params(wanted),
-            sources=files.sources,
+            sources=sources,
         )
         job_id = job.id
     submit(job_id)

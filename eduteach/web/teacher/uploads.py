@@ -7,6 +7,7 @@ the teacher does not have to choose them again.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -89,3 +90,24 @@ def chosen_kept(
     """The kept sources the teacher left ticked (``still_wanted`` holds their positions)."""
     wanted = {int(w) for w in still_wanted if w.isdigit()}
     return [s for i, s in enumerate(kept(store, course, key)) if i in wanted]
+
+
+PASTED_LABEL = "Pasted text"
+
+
+def pasted_source(text: str) -> dict[str, Any] | str | None:
+    """Text pasted into the form as one more source; a sentence when it is too long.
+
+    It is the teacher's material like a file (a reading, a worksheet): framed as data in the
+    prompt, never obeyed.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        return None
+    if len(text) > DEFAULT_LIMITS.max_chars:
+        return (
+            f"The pasted text is {len(text):,} characters long; paste at most "
+            f"{DEFAULT_LIMITS.max_chars:,}, or upload it as a file."
+        )
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return {"label": PASTED_LABEL, "text": text, "sha256": digest}
