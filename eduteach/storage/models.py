@@ -203,3 +203,125 @@ class StructuredModeEntry(Base):
     model: Mapped[str] = mapped_column(String(255), primary_key=True)
     mode: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Publication(Base):
+    """An activity made available to students of its course, with the teacher's settings.
+
+    The LMS link (deep linking content item, or a copied link) carries ``token`` in its custom
+    parameters: it names this publication and nothing else, and is only honoured in launches
+    from the publication's own course.
+    """
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    artifact_id: Mapped[int] = mapped_column(ForeignKey("artifacts.id", ondelete="CASCADE"))
+    created_by: Mapped[str] = mapped_column(String(255))
+    # Graded activities send scores to the LMS; practice ones (flashcards, self-quiz) do not.
+    graded: Mapped[bool] = mapped_column(default=True)
+    score_maximum: Mapped[float] = mapped_column(default=10.0)
+    # attempts_allowed (int, 0 = unlimited), feedback ("after_submit" | "after_due"),
+    # due_at (ISO time or ""), shuffle (bool)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The line item made through AGS when published outside deep linking (its URL).
+    line_item_url: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    artifact: Mapped[Artifact] = relationship()
+
+
+class Placement(Base):
+    """A resource link in the LMS that opens a publication, learned at its first launch.
+
+    ``line_item_url`` is the AGS line item the platform named for this resource link in that
+    (signed) launch: scores go there and nowhere else.
+    """
+
+    __tablename__ = "placements"
+    __table_args__ = (UniqueConstraint("course_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id", ondelete="CASCADE"))
+    line_item_url: Mapped[str] = mapped_column(String(1000), default="")
+    # Scopes the platform granted in the launch's AGS claim.
+    ags_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    publication: Mapped[Publication] = relationship()
+
+
+class Attempt(Base):
+    """A student's submitted work on a placement, scored on the server.
+
+    ``submit_key`` comes from the form the student submitted: a double click or a retried
+    request carries the same key and finds this attempt instead of making a second one.
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("placement_id", "user_sub", "submit_key"),
+        Index("ix_attempts_placement_user", "placement_id", "user_sub"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
+    user_sub: Mapped[str] = mapped_column(String(255))
+    submit_key: Mapped[str] = mapped_column(String(64))
+    artifact_version: Mapped[int] = mapped_column()
+    responses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Per item: {"item": id, "points": p, "max_points": m}
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    points: Mapped[float] = mapped_column(default=0.0)
+    max_points: Mapped[float] = mapped_column(default=0.0)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScoreDelivery(Base):
+    """A score on its way to the LMS gradebook (the outbox), written with its attempt.
+
+    status: pending (to send, at ``next_try_at``) | delivered | superseded (a newer attempt
+    of the same student replaced it before it went) | needs_attention (the LMS refused it for
+    good: 400/404/422; the teacher can resend).
+    """
+
+    __tablename__ = "score_deliveries"
+    __table_args__ = (Index("ix_score_deliveries_due", "status", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
+    user_sub: Mapped[str] = mapped_column(String(255))
+    line_item_url: Mapped[str] = mapped_column(String(1000))
+    score_given: Mapped[float] = mapped_column()
+    score_maximum: Mapped[float] = mapped_column()
+    # The submission time: the LMS keeps the newest timestamp, so a late retry never
+    # overwrites a newer grade.
+    timestamp: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    tries: Mapped[int] = mapped_column(default=0)
+    next_try_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class FlashcardState(Base):
+    """One student's spaced-repetition state for one card of a placed deck (FSRS)."""
+
+    __tablename__ = "flashcard_states"
+    __table_args__ = (UniqueConstraint("placement_id", "user_sub", "card"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
+    user_sub: Mapped[str] = mapped_column(String(255))
+    card: Mapped[int] = mapped_column()
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviews: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
