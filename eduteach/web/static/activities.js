@@ -48,6 +48,8 @@
   }
 
   document.querySelectorAll("textarea[data-blank-source]").forEach(function (source) {
+    // Text typed before this script ran (a slow page) is listed at once.
+    listBlanks(source);
     var timer = null;
     source.addEventListener("input", function () {
       window.clearTimeout(timer);
