@@ -19,7 +19,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from eduteach.content.publishing import placement_for_launch
 from eduteach.lti import claims, keys, sessions
+from eduteach.lti.context import LaunchContext
 from eduteach.lti.launch import peek_state, validate_launch
 from eduteach.lti.login import STATE_TTL, begin_login, state_cookie_name
 from eduteach.lti.platforms import RegistrationError, find_platform, origin_of
@@ -111,6 +113,7 @@ def launch() -> ResponseReturnValue:
             leeway=svc.settings.jwt_leeway_seconds,
         )
         token = sessions.start_session(s, validated, svc.settings.launch_ttl_seconds)
+        target, args = _landing(s, validated.context, token)
     ctx = validated.context
     log.info(
         "launch accepted iss=%s deployment=%s message=%s audience=%s",
@@ -119,12 +122,34 @@ def launch() -> ResponseReturnValue:
         ctx.message_type,
         ctx.audience.value,
     )
-    target = "pages.teacher_home" if ctx.audience is Audience.TEACHER else "pages.student_home"
-    response = redirect(url_for(target, lt=token), code=303)
+    response = redirect(url_for(target, lt=token, **args), code=303)
     response.delete_cookie(
         state_cookie_name(state), secure=True, httponly=True, samesite="None", partitioned=True
     )
     return response
+
+
+def _landing(session: Any, ctx: LaunchContext, token: str) -> tuple[str, dict[str, Any]]:
+    """Where a launch lands: the picker, a placed activity, or the course home."""
+    teacher = ctx.audience is Audience.TEACHER
+    home = "pages.teacher_home" if teacher else "pages.student_home"
+    if ctx.is_deep_link:
+        return ("deep_linking.picker" if teacher else home), {}
+    loaded = sessions.load_session(session, token)
+    course_id = loaded[0].course_id if loaded else None
+    if course_id is None:
+        return home, {}
+    placement = placement_for_launch(session, ctx, course_id)
+    if placement is None:
+        return home, {}
+    views = current_app.view_functions
+    if not teacher and "student.activity" in views:
+        return "student.activity", {}
+    if teacher and "teacher.results" in views:
+        return "teacher.results", {"artifact_id": placement.publication.artifact_id}
+    if teacher:
+        return "teacher.review", {"artifact_id": placement.publication.artifact_id}
+    return home, {}
 
 
 def _origin(record: dict[str, Any]) -> str:

@@ -1,0 +1,214 @@
+"""Deep linking for the teacher: choose content in the LMS's own "add content" picker.
+
+A LtiDeepLinkingRequest launch (Canvas assignment/link selection or editor button, Moodle
+"select content") opens this picker of the course's activities and plans. What the teacher
+chooses goes back to the LMS as a signed deep linking response: activities as resource
+links (graded ones with a line item), plans as HTML where the platform accepts it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from eduteach.content import artifacts
+from eduteach.content.kinds import KINDS
+from eduteach.content.publishing import CUSTOM_KEY, publish
+from eduteach.lti import keys
+from eduteach.lti.deep_linking import HTML, RESOURCE_LINK, ContentItem, Settings, response_jwt
+from eduteach.lti.roles import Audience
+from eduteach.services import Services
+from eduteach.storage.models import Artifact
+
+from .security import current_launch, current_record, requires_launch
+
+bp = Blueprint("deep_linking", __name__, url_prefix="/deep-linking")
+
+FEEDBACK = ("after_submit", "after_due")
+MAX_POINTS = 1000
+
+
+def _services() -> Services:
+    from flask import current_app
+
+    svc: Services = current_app.extensions["eduteach"]
+    return svc
+
+
+def _context() -> tuple[Any, Settings, int]:
+    launch = current_launch()
+    record = current_record()
+    if launch is None or not launch.is_deep_link or record.course_id is None:
+        abort(404)
+    return launch, Settings.from_launch(launch), record.course_id
+
+
+def _choices(session: Session, course_id: int, settings: Settings) -> list[dict[str, Any]]:
+    """The course's content the platform can take, ready first."""
+    rows = []
+    for artifact in artifacts.course_library(session, course_id):
+        kind = KINDS.get(artifact.kind)
+        if kind is None:
+            continue
+        item_type = RESOURCE_LINK if kind.is_activity else HTML
+        if not settings.accepts(item_type):
+            continue
+        rows.append(
+            {
+                "artifact": artifact,
+                "kind": kind,
+                "ready": artifact.status == "ready",
+                "graded": bool(kind.activity and kind.activity.graded),
+                "item_type": item_type,
+            }
+        )
+    rows.sort(key=lambda row: not row["ready"])
+    return rows
+
+
+def _page(session: Session, course_id: int, settings: Settings, **extra: Any) -> str:
+    return render_template(
+        "deep_linking/picker.html",
+        page_role="teacher",
+        launch=current_launch(),
+        settings=settings,
+        choices=_choices(session, course_id, settings),
+        feedback_choices=FEEDBACK,
+        values=extra.pop("values", {}),
+        errors=extra.pop("errors", {}),
+        **extra,
+    )
+
+
+@bp.get("")
+@requires_launch(Audience.TEACHER)
+def picker() -> ResponseReturnValue:
+    _launch, settings, course_id = _context()
+    with _services().db.session() as s:
+        return _page(s, course_id, settings)
+
+
+def _number(raw: str, low: int, high: int) -> int | None:
+    raw = raw.strip()
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        return None
+    return int(raw)
+
+
+def _read_settings(form: Any) -> tuple[dict[str, Any], float, dict[str, str]]:
+    errors: dict[str, str] = {}
+    points = _number(form.get("points", "10"), 1, MAX_POINTS)
+    if points is None:
+        errors["points"] = f"Enter the points as a whole number from 1 to {MAX_POINTS}."
+    attempts = _number(form.get("attempts_allowed", "0"), 0, 20)
+    if attempts is None:
+        errors["attempts_allowed"] = "Enter 0 (unlimited) or a number of attempts up to 20."
+    feedback = form.get("feedback", "after_submit")
+    due_at = form.get("due_at", "").strip()
+    if feedback not in FEEDBACK:
+        errors["feedback"] = "Choose when students see the feedback."
+    elif feedback == "after_due" and not due_at:
+        errors["due_at"] = "Give the due date after which students see the feedback."
+    settings = {
+        "attempts_allowed": attempts or 0,
+        "feedback": feedback,
+        "due_at": due_at,
+        "shuffle": form.get("shuffle") == "on",
+    }
+    return settings, float(points or 10), errors
+
+
+def _plan_html(artifact: Artifact) -> str:
+    return render_template(
+        "deep_linking/plan_item.html",
+        artifact=artifact,
+        kind=KINDS[artifact.kind],
+        data=artifacts.current_data(artifact),
+    )
+
+
+@bp.post("")
+@requires_launch(Audience.TEACHER)
+def respond() -> ResponseReturnValue:
+    launch, settings, course_id = _context()
+    svc = _services()
+    chosen_ids = [int(v) for v in request.form.getlist("artifact") if v.isdigit()]
+    cancel = request.form.get("action") == "cancel"
+    with svc.db.session() as s:
+        items: list[ContentItem] = []
+        if not cancel:
+            options, points, errors = _read_settings(request.form)
+            chosen = [
+                row
+                for row in _choices(s, course_id, settings)
+                if row["artifact"].id in chosen_ids and row["ready"]
+            ]
+            if not chosen:
+                errors["artifact"] = "Choose what to add (only content marked ready can be added)."
+            elif len(chosen) > 1 and not settings.accept_multiple:
+                errors["artifact"] = "This place in your LMS takes one item: choose only one."
+            if errors:
+                page = _page(s, course_id, settings, values=request.form, errors=errors)
+                return page, 422
+            grade = request.form.get("graded", "on") == "on"
+            for row in chosen:
+                items.append(_item(s, row, launch, settings, options, points, grade))
+        key = keys.active_key(s)
+        token = response_jwt(
+            launch,
+            items,
+            key,
+            message="" if cancel else f"Added {len(items)} item(s) from EduTeach.",
+        )
+    return render_template(
+        "deep_linking/respond.html",
+        page_role="teacher",
+        launch=launch,
+        return_url=settings.return_url,
+        jwt=token,
+        items=items,
+        cancelled=cancel,
+    )
+
+
+def _item(
+    session: Session,
+    row: dict[str, Any],
+    launch: Any,
+    settings: Settings,
+    options: dict[str, Any],
+    points: float,
+    grade: bool,
+) -> ContentItem:
+    artifact: Artifact = row["artifact"]
+    kind = row["kind"]
+    if row["item_type"] == HTML:
+        return ContentItem(type=HTML, title=artifact.title, html=_plan_html(artifact))
+    graded = row["graded"] and grade
+    publication = publish(
+        session,
+        artifact,
+        created_by=launch.user_sub,
+        graded=graded,
+        score_maximum=points,
+        settings=options,
+    )
+    line_item = None
+    if graded and settings.accept_lineitem:
+        line_item = {
+            "scoreMaximum": points,
+            "label": artifact.title,
+            "resourceId": publication.token,
+            "tag": "eduteach",
+        }
+    return ContentItem(
+        type=RESOURCE_LINK,
+        title=artifact.title,
+        text=kind.label,
+        url=_services().settings.base_url + "/lti/launch",
+        custom={CUSTOM_KEY: publication.token},
+        line_item=line_item,
+    )
