@@ -275,15 +275,35 @@ def check_items(quiz: Quiz, params: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def fix_stray_answers(quiz: Quiz, params: Mapping[str, Any]) -> tuple[Quiz, list[str]]:
-    """Drop accepted answers written on choice questions: nothing reads them, and small models
-    fill them in out of habit."""
-    if not any(i.accepted_answers and i.type != "short_answer" for i in quiz.items):
+def _fixed_item(item: QuizItem, english: bool) -> QuizItem:
+    if item.type == "short_answer" and item.options:
+        # The answer written as a correct "option": it is the accepted answer.
+        answers = list(item.accepted_answers)
+        for option in item.options:
+            if option.correct and key(option.text) not in {key(a) for a in answers}:
+                answers.append(option.text)
+        return item.model_copy(update={"options": [], "accepted_answers": answers})
+    if item.type != "short_answer" and item.accepted_answers:
+        item = item.model_copy(update={"accepted_answers": []})
+    if item.type == "true_false" and english and len(item.options) == 1:
+        # Only the right one of True/False written: the other is implied.
+        only = item.options[0]
+        if key(only.text) in ("true", "false"):
+            other = "False" if key(only.text) == "true" else "True"
+            missing = QuizOption(text=other, correct=not only.correct, feedback="")
+            options = [only, missing] if key(only.text) == "true" else [missing, only]
+            return item.model_copy(update={"options": options})
+    return item
+
+
+def fix_item_shapes(quiz: Quiz, params: Mapping[str, Any]) -> tuple[Quiz, list[str]]:
+    """Mechanical slips small models make, put right without a repair round: accepted answers
+    on choice questions (dropped), a short answer written as a correct option (made the
+    accepted answer), a true/false question with only its right option (the other added)."""
+    english = str(params.get("language", "English")).casefold().startswith("english")
+    items = [_fixed_item(item, english) for item in quiz.items]
+    if items == list(quiz.items):
         return quiz, []
-    items = [
-        i.model_copy(update={"accepted_answers": []}) if i.type != "short_answer" else i
-        for i in quiz.items
-    ]
     return quiz.model_copy(update={"items": items}), []
 
 
@@ -348,7 +368,7 @@ QUIZ = ActivityType(
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
-    fixers=(fix_stray_answers,),
+    fixers=(fix_item_shapes,),
     counts=lambda quiz: {"count": len(quiz.items)},
 )
 
@@ -365,6 +385,6 @@ SELF_QUIZ = ActivityType(
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
-    fixers=(fix_stray_answers,),
+    fixers=(fix_item_shapes,),
     counts=lambda quiz: {"count": len(quiz.items)},
 )

@@ -299,12 +299,27 @@ def test_matching_edit_may_drop_the_extra_definitions() -> None:
     )
 
 
-def test_accepted_answers_on_choice_questions_are_dropped_before_the_checks() -> None:
-    from eduteach.activities.quiz import fix_stray_answers
+def test_mechanical_slips_are_put_right_before_the_checks() -> None:
+    from eduteach.activities.quiz import fix_item_shapes
 
     data = quiz_with(0, accepted_answers=["carbon dioxide"])
-    fixed, notes = fix_stray_answers(Quiz.model_validate(data), samples.params("quiz"))
+    data["items"][2]["options"] = [opt("False", True)]  # only the right one of true/false
+    data["items"][3]["options"] = [opt("Chlorophyll", True)]  # the answer written as an option
+    data["items"][3]["accepted_answers"] = ["chlorophyl"]
+    fixed, notes = fix_item_shapes(Quiz.model_validate(data), samples.params("quiz"))
     assert fixed.items[0].accepted_answers == []
-    assert fixed.items[3].accepted_answers == ["chlorophyll", "chlorophyl"]  # short answer kept
+    assert [(o.text, o.correct) for o in fixed.items[2].options] == [
+        ("True", False),
+        ("False", True),
+    ]
+    assert fixed.items[3].options == []
+    assert fixed.items[3].accepted_answers == ["chlorophyl", "Chlorophyll"]
     assert notes == []
     assert ACTIVITIES["quiz"].check(fixed, samples.params("quiz")) == []
+
+
+def test_a_clean_quiz_is_left_as_it_is() -> None:
+    from eduteach.activities.quiz import fix_item_shapes
+
+    quiz = samples.quiz()
+    assert fix_item_shapes(quiz, samples.params("quiz"))[0] is quiz
