@@ -47,6 +47,10 @@ def test_a_teacher_makes_a_quiz_from_a_document_fixes_a_question_and_downloads_i
     expect(tool.get_by_role("heading", level=1)).to_have_text(
         "Photosynthesis check-up", timeout=20_000
     )
+    # Each question shows the sentence of the document it comes from.
+    expect(tool.locator("#item-0 .source-quote")).to_contain_text(
+        "Chlorophyll is the green pigment that captures light energy in the leaf."
+    )
     shoot(page, "22_quiz_review")
     prompt = slow_model.requests[0]["messages"][1]["content"]
     assert "Chlorophyll is the green pigment that captures light energy" in prompt
