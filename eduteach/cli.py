@@ -312,6 +312,79 @@ def keys_retire(kid: str) -> None:
     click.echo(f"Key {kid} retired and no longer published.")
 
 
+# -- grades --------------------------------------------------------------------------
+
+
+@main.group()
+def grades() -> None:
+    """Scores on their way to the LMS gradebook."""
+
+
+@grades.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep delivering until stopped (Ctrl+C or SIGTERM).")
+def grades_deliver(loop: bool) -> None:
+    """Send the scores that are due now (web workers do this too; claims keep them apart)."""
+    import signal
+
+    from .grades import DeliveryRunner, DeliverySummary, deliver_due
+    from .grades.delivery import ROUND_LIMIT
+    from .services import Services
+    from .storage import migrate
+
+    services = Services.build(_settings())
+    try:
+        migrate.upgrade(services.db.engine)
+        if loop:
+            runner = DeliveryRunner(services)
+            signal.signal(signal.SIGTERM, lambda *_: runner.request_stop())
+            click.echo("Delivering scores until stopped (Ctrl+C).", err=True)
+            try:
+                runner.run()
+            except KeyboardInterrupt:
+                runner.request_stop()
+            return
+        total = DeliverySummary()
+        while True:
+            summary = deliver_due(services)
+            total.add(summary)
+            if summary.handled < ROUND_LIMIT:
+                break
+    finally:
+        services.db.dispose()
+    click.echo(
+        f"Delivered {total.delivered}, to try again later {total.retrying}, "
+        f"needing a teacher's attention {total.needs_attention}, "
+        f"replaced by newer scores {total.superseded}."
+    )
+
+
+@grades.command("list")
+@click.option(
+    "--needs-attention", is_flag=True, help="Only scores the LMS refused (a teacher can resend)."
+)
+def grades_list(needs_attention: bool) -> None:
+    """List scores not yet in the LMS gradebook (without student ids or scores)."""
+    from .grades import waiting_scores
+
+    with _session(_settings()) as s:
+        rows = waiting_scores(s, needs_attention_only=needs_attention)
+        if not rows:
+            click.echo(
+                "No scores need attention."
+                if needs_attention
+                else "Every score has reached the LMS."
+            )
+            return
+        for row in rows:
+            d = row.delivery
+            click.echo(
+                f"#{d.id}  {d.status:<15}  {row.course_title or 'Untitled course'} / "
+                f"{row.activity_title}  submitted {d.timestamp:%Y-%m-%d %H:%M} UTC  tries {d.tries}"
+            )
+            if d.last_error:
+                click.echo(f"    {d.last_error}")
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 

@@ -25,9 +25,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         from .app import create_app
+        from .grades import DeliveryRunner
 
         # The arbiter migrated already; workers must not race each other doing it.
-        return create_app(self._settings, upgrade_db=False)
+        app = create_app(self._settings, upgrade_db=False)
+        # Loaded after the fork, so each worker sends queued scores from a thread of its own.
+        app.extensions["eduteach_grades"] = DeliveryRunner(app.extensions["eduteach"]).start()
+        return app
 
 
 def with_model(settings: Settings) -> tuple[Settings, Any]:
