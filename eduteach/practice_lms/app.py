@@ -33,7 +33,7 @@ def _secret_key(path: Path) -> str:
 
 def create_practice_app(config: PracticeConfig | None = None) -> Flask:
     """Build the practice LMS web app for ``config`` (defaults: 127.0.0.1:5001 → :5000)."""
-    from eduteach.practice_lms import views
+    from eduteach.practice_lms import api, views
 
     config = config or PracticeConfig()
     app = Flask(
@@ -54,4 +54,5 @@ def create_practice_app(config: PracticeConfig | None = None) -> Flask:
     )
     app.extensions["practice_platform"] = PracticePlatform(config)
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     return app

@@ -90,10 +90,18 @@ class PracticeConfig:
         """``launch_presentation.return_url``: where the tool sends the user back."""
         return f"{self.base_url}/courses/{course_id}/return"
 
-    # --- service URLs reserved for deep linking, AGS and NRPS (issue 5) ---------------
+    def gradebook_url(self, course_id: str) -> str:
+        """The course's gradebook page."""
+        return f"{self.base_url}/courses/{course_id}/gradebook"
+
+    # --- service URLs of deep linking, AGS and NRPS -----------------------------------
     def line_items_url(self, course_id: str) -> str:
         """AGS line item container of a course."""
         return f"{self.base_url}/api/lti/courses/{course_id}/line_items"
+
+    def line_item_url(self, course_id: str, line_item_id: str) -> str:
+        """One AGS line item; its scores and results services are sub-paths of it."""
+        return f"{self.line_items_url(course_id)}/{line_item_id}"
 
     def memberships_url(self, course_id: str) -> str:
         """NRPS context membership URL of a course."""

@@ -39,3 +39,36 @@ class TokenRequestError(PracticeLmsError):
         self.error = error
         self.description = description
         self.status = status
+
+
+class NotAllowedError(PracticeLmsError):
+    """The person may not do that here (e.g. a student adding content to a course)."""
+
+
+class DeepLinkingError(PracticeLmsError):
+    """A deep linking response is refused; nothing it carries is placed in the course.
+
+    ``message`` is shown to the teacher; ``reason`` is a short code for the page and the log.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(f"{reason}: {message}")
+        self.reason = reason
+        self.message = message
+
+
+class ServiceError(PracticeLmsError):
+    """An LTI Advantage service request is refused with an HTTP status and a sentence."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+class InvalidBodyError(ServiceError):
+    """A service request's JSON body breaks the rules: 400 unreadable, 422 wrong content."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, message)

@@ -1,8 +1,9 @@
 """The practice platform's LTI work, built on ``lti1p3platform``.
 
-Login initiation, the OIDC authorization answer (a signed id_token in an auto-post form),
-the key set and the OAuth 2 token endpoint. Everything here takes and returns plain data,
-so tests can drive a launch without a browser and the Flask views stay thin.
+Login initiation, the OIDC authorization answer (a signed id_token in an auto-post form)
+for resource link and deep linking launches, deep linking responses, the key set, the
+OAuth 2 token endpoint and the AGS / NRPS services. Everything here takes and returns
+plain data, so tests can drive a launch without a browser and the Flask views stay thin.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlencode
 import jwt
 from lti1p3platform.exceptions import (
     InvalidKeySetUrl,
+    LtiDeepLinkingResponseException,
     LtiException,
     MissingRequiredClaim,
     PreflightRequestValidationException,
@@ -29,20 +31,48 @@ from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
 
 from eduteach.practice_lms import claims as c
+from eduteach.practice_lms.ags import AgsService
 from eduteach.practice_lms.config import (
     PLATFORM_NAME,
     PRODUCT_FAMILY_CODE,
     PracticeConfig,
     registration_values,
 )
-from eduteach.practice_lms.errors import AuthRequestError, TokenRequestError, UnknownUserError
+from eduteach.practice_lms.deep_linking import (
+    ALL_TYPES,
+    DEFAULT_PLACEMENT,
+    PLACEMENTS,
+    DeepLinkingAnswer,
+    check_response_claims,
+    read_items,
+    settings_claim,
+)
+from eduteach.practice_lms.errors import (
+    AuthRequestError,
+    DeepLinkingError,
+    NotAllowedError,
+    TokenRequestError,
+    UnknownUserError,
+)
 from eduteach.practice_lms.forms import LaunchForm
+from eduteach.practice_lms.grades import GradeStore
 from eduteach.practice_lms.keys import KeyStore, PlatformKey
+from eduteach.practice_lms.nrps import NrpsService
+from eduteach.practice_lms.services import TokenChecker
 from eduteach.practice_lms.store import (
     DEMO_COURSE_ID,
+    DeepLinkingRequest,
     PendingLaunch,
     PracticeStore,
     Presentation,
+    ResourceLink,
+)
+from eduteach.practice_lms.switch import (
+    GradeServiceSwitch,
+    changed_switch,
+    load_switch,
+    save_switch,
+    take_unauthorized_once,
 )
 
 log = logging.getLogger(__name__)
@@ -166,10 +196,10 @@ class _MessageLaunch(LTIAdvantageMessageLaunchAbstract):  # type: ignore[misc]
 
 
 class PracticePlatform:
-    """The practice LMS as an LTI 1.3 platform: launches, keys and tokens.
+    """The practice LMS as an LTI 1.3 platform: launches, deep linking, keys, tokens, services.
 
-    Several instances (the web app, a test) may share one instance folder; keys and
-    launches live there, not in memory.
+    Several instances (the web app, a test) may share one instance folder; keys, launches,
+    line items and scores live there, not in memory.
     """
 
     def __init__(self, config: PracticeConfig) -> None:
@@ -179,6 +209,10 @@ class PracticePlatform:
         self.store.migrate()
         self.store.seed_demo()
         self.keys.current()
+        self.grades = GradeStore(config.store_path)
+        tokens = TokenChecker(config, self.keys, lambda: take_unauthorized_once(self.store))
+        self.ags = AgsService(config, self.store, self.grades, tokens)
+        self.nrps = NrpsService(config, self.store, tokens)
 
     # --- registration and keys ---------------------------------------------------------
     def registration(self) -> Registration:
@@ -225,10 +259,13 @@ class PracticePlatform:
         *,
         course_id: str = DEMO_COURSE_ID,
         presentation: Presentation = "iframe",
+        link_id: str | None = None,
     ) -> str:
         """Record a click on "Open EduTeach as <user>"; the URL of the tool's login initiation."""
         return self.login_initiation_url(
-            self.record_launch(user_key, course_id=course_id, presentation=presentation)
+            self.record_launch(
+                user_key, course_id=course_id, presentation=presentation, link_id=link_id
+            )
         )
 
     def record_launch(
@@ -237,13 +274,62 @@ class PracticePlatform:
         *,
         course_id: str = DEMO_COURSE_ID,
         presentation: Presentation = "iframe",
+        link_id: str | None = None,
     ) -> PendingLaunch:
-        """Record one click on the course navigation link; raises ``UnknownUserError``."""
+        """Record one click on a resource link (the course navigation link by default).
+
+        Raises ``UnknownUserError`` for someone outside the course or a link of another.
+        """
         user = self.store.user(user_key)
-        link = self.store.course_navigation_link(course_id)
-        if user is None or link is None or self.store.role_in(course_id, user.id) is None:
+        link = (
+            self.store.course_navigation_link(course_id)
+            if link_id is None
+            else self.store.resource_link(link_id)
+        )
+        if link is None or link.course_id != course_id:
+            raise UnknownUserError(f"No such link in course {course_id!r}.")
+        if user is None or self.store.role_in(course_id, user.id) is None:
             raise UnknownUserError(f"{user_key!r} is not a member of course {course_id!r}.")
         return self.store.create_launch(course_id, user.id, link.id, presentation)
+
+    def start_deep_linking(
+        self,
+        user_key: str,
+        *,
+        course_id: str = DEMO_COURSE_ID,
+        placement: str = DEFAULT_PLACEMENT,
+    ) -> str:
+        """Record a click on "Add EduTeach content"; the URL of the tool's login initiation."""
+        pending, _ = self.record_deep_linking(user_key, course_id=course_id, placement=placement)
+        return self.login_initiation_url(pending)
+
+    def record_deep_linking(
+        self,
+        user_key: str,
+        *,
+        course_id: str = DEMO_COURSE_ID,
+        placement: str = DEFAULT_PLACEMENT,
+    ) -> tuple[PendingLaunch, DeepLinkingRequest]:
+        """Record a teacher's "Add EduTeach content" click: a deep linking launch in the page.
+
+        Raises ``UnknownUserError`` for someone outside the course, ``NotAllowedError`` for
+        a student, ``ValueError`` for a placement the LMS does not have.
+        """
+        if placement not in PLACEMENTS:
+            raise ValueError(f"Unknown placement {placement!r}.")
+        user = self.store.user(user_key)
+        link = self.store.course_navigation_link(course_id)
+        role = self.store.role_in(course_id, user.id) if user else None
+        if user is None or link is None or role is None:
+            raise UnknownUserError(f"{user_key!r} is not a member of course {course_id!r}.")
+        if role != "Instructor":
+            raise NotAllowedError("Only a teacher of the course can add content to it.")
+        # a deep linking launch has no resource link; the course's tool link stands in
+        pending = self.store.create_launch(
+            course_id, user.id, link.id, "iframe", message_type=c.DEEP_LINKING_REQUEST
+        )
+        settings = settings_claim(placement, self.config.deep_linking_return_url(course_id))
+        return pending, self.store.create_deep_linking_request(pending, placement, settings)
 
     def login_initiation_url(self, pending: PendingLaunch) -> str:
         """The tool's login initiation URL for a recorded launch (login_hint is the user's sub)."""
@@ -360,7 +446,7 @@ class PracticePlatform:
         return pending
 
     def fill_launch_claims(self, launch: _MessageLaunch, pending: PendingLaunch) -> None:
-        """Set every claim of a resource link launch through the library's setters."""
+        """Set every claim of a resource link or deep linking launch through the library."""
         config = self.config
         user = self.store.user(pending.user_id)
         course = self.store.course(pending.course_id)
@@ -375,7 +461,6 @@ class PracticePlatform:
         launch.set_user_data(
             user.sub, list(c.ROLE_URIS[role]), full_name=user.name, email_address=user.email
         )
-        launch.set_resource_link_claim(link.id, title=link.title)
         launch.set_launch_context_claim(
             course.id,
             context_types=[course.context_type],
@@ -386,8 +471,10 @@ class PracticePlatform:
             document_target=pending.presentation, return_url=config.return_url(course.id)
         )
         launch.lti_claim_launch_presentation[c.LAUNCH_PRESENTATION]["locale"] = user.locale
-        launch.set_custom_parameters_claim(dict(link.custom))
-        launch.set_ags(config.line_items_url(course.id), allow_creating_lineitems=True)
+        if pending.message_type == c.DEEP_LINKING_REQUEST:
+            self._fill_deep_linking_claims(launch, pending)
+        else:
+            self._fill_resource_link_claims(launch, link)
         launch.set_nrps(config.memberships_url(course.id))
         launch.set_extra_claims(
             {
@@ -401,6 +488,117 @@ class PracticePlatform:
                 },
             }
         )
+
+    def _fill_resource_link_claims(self, launch: _MessageLaunch, link: ResourceLink) -> None:
+        """Resource link, custom parameters, and AGS with the link's own line item if it has one."""
+        launch.set_resource_link_claim(link.id, title=link.title, description=link.text or None)
+        launch.set_custom_parameters_claim(dict(link.custom))
+        line_items_url = self.config.line_items_url(link.course_id)
+        line_items = self.grades.line_items(link.course_id, resource_link_id=link.id)
+        # AGS: "lineitem" only when exactly one line item belongs to the link
+        line_item_url = (
+            self.config.line_item_url(link.course_id, line_items[0].id)
+            if len(line_items) == 1
+            else None
+        )
+        launch.set_ags(line_items_url, line_item_url, allow_creating_lineitems=True)
+
+    def _fill_deep_linking_claims(self, launch: _MessageLaunch, pending: PendingLaunch) -> None:
+        """Message type and the deep linking settings recorded with the click; no resource link."""
+        request = self.store.deep_linking_request(hint=pending.hint)
+        if request is None:
+            raise AuthRequestError(
+                "This request to add content is no longer known. Start again from the course.",
+                "deep linking launch without its request",
+            )
+        launch.set_ags(self.config.line_items_url(pending.course_id), allow_creating_lineitems=True)
+        launch.set_extra_claims(
+            {c.MESSAGE_TYPE: c.DEEP_LINKING_REQUEST, c.DL_SETTINGS: dict(request.settings)}
+        )
+
+    # --- deep linking responses ----------------------------------------------------------
+    def accept_deep_linking_response(self, course_id: str, token: str) -> DeepLinkingAnswer:
+        """Check a deep linking response (the form's ``JWT``) fully, then place its items.
+
+        The signature is checked with the tool's key set from its registered URL; then
+        issuer, audience, deployment, message type, version, nonce (once only), the echoed
+        ``data`` of a request of this course, and every content item against what that
+        request accepted. Raises ``DeepLinkingError`` (placing nothing) at the first problem.
+        """
+        try:
+            answer = self._checked_deep_linking_response(course_id, token)
+        except DeepLinkingError as exc:
+            log.warning("practice LMS refused a deep linking response: %s", exc.reason)
+            raise
+        return answer
+
+    def _checked_deep_linking_response(self, course_id: str, token: str) -> DeepLinkingAnswer:
+        if not token:
+            raise DeepLinkingError("missing_jwt", "EduTeach's answer did not arrive (no JWT).")
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError as exc:
+            raise DeepLinkingError("malformed", "EduTeach's answer is not a readable JWT.") from exc
+        checked: list[tuple[DeepLinkingRequest, DeepLinkingAnswer]] = []
+
+        def check_claims(claims: dict[str, Any]) -> None:
+            data = claims.get(c.DL_DATA)
+            request = self.store.deep_linking_request(data=data) if isinstance(data, str) else None
+            if request is not None and request.course_id != course_id:
+                request = None
+            request = check_response_claims(claims, self.config, request)
+            answer = read_items(claims, request.settings, self.config)
+            if not self.store.use_tool_nonce(str(claims["nonce"]), int(claims["exp"])):
+                raise DeepLinkingError("replayed", "This answer was already received once.")
+            checked.append((request, answer))
+
+        conf = self._conf(check_tool_claims=check_claims)
+        conf.get_registration()
+        try:
+            tool_keys = conf.get_tool_key_set()
+        except (LtiException, InvalidKeySetUrl) as exc:
+            raise DeepLinkingError(
+                "tool_keys_unavailable", "The LMS could not fetch EduTeach's public keys."
+            ) from exc
+        if not kid or not any(key.get("kid") == kid for key in tool_keys.get("keys", [])):
+            raise DeepLinkingError(
+                "unknown_key", "EduTeach's answer was signed with a key it does not publish."
+            )
+        conf.set_accepted_deeplinking_types(list(ALL_TYPES))
+        try:
+            conf.validate_deeplinking_resp({"JWT": token})
+        except jwt.ExpiredSignatureError as exc:
+            raise DeepLinkingError("expired", "EduTeach's answer has expired.") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise DeepLinkingError(
+                "not_yet_valid", "EduTeach's answer is dated in the future."
+            ) from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise DeepLinkingError(
+                "missing_claim", f"EduTeach's answer has no {exc.claim}."
+            ) from exc
+        except jwt.InvalidSignatureError as exc:
+            raise DeepLinkingError(
+                "bad_signature", "EduTeach's answer does not carry a valid signature."
+            ) from exc
+        except (jwt.PyJWTError, LtiException, LtiDeepLinkingResponseException) as exc:
+            raise DeepLinkingError("malformed", "EduTeach's answer could not be read.") from exc
+        request, answer = checked[0]
+        if not self.store.place_items(request, answer.links, answer.contents):
+            raise DeepLinkingError("already_answered", "This request was already answered.")
+        return answer
+
+    # --- the grade service switch ----------------------------------------------------------
+    def grade_service_switch(self) -> GradeServiceSwitch:
+        """How the grade endpoints behave now."""
+        return load_switch(self.store)
+
+    def set_grade_service_switch(self, changes: Mapping[str, Any]) -> GradeServiceSwitch:
+        """Change the switch (only the settings given); raises ``SwitchError`` on bad values."""
+        switch = changed_switch(load_switch(self.store), changes)
+        save_switch(self.store, switch)
+        log.info("practice LMS grade service switch: %s", switch.as_json())
+        return switch
 
     # --- token endpoint ----------------------------------------------------------------
     def issue_access_token(self, form: Mapping[str, str]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The practice LMS's data: one sqlite file with courses, people, resource links and launches.
 
-The schema grows by appending to ``MIGRATIONS`` (tracked with ``PRAGMA user_version``),
-so deep linking, line items and scores can be added later without touching this data.
+The schema grows by appending to ``MIGRATIONS`` (tracked with ``PRAGMA user_version``).
+Line items, results and received scores are read and written by ``grades.GradeStore``
+over the same file.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import secrets
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, closing, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 Presentation = Literal["iframe", "window"]
-MessageType = Literal["LtiResourceLinkRequest"]
+MessageType = Literal["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]
+ContentType = Literal["link", "html"]
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -65,6 +67,87 @@ MIGRATIONS: tuple[str, ...] = (
         used_at INTEGER
     );
     CREATE TABLE used_client_assertions (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+    """,
+    # Deep linking, AGS and the gradebook. Links placed by deep linking may share a title,
+    # so the table is rebuilt with a uniqueness rule for course navigation links only.
+    """
+    CREATE TABLE resource_links_new (
+        id TEXT PRIMARY KEY,
+        course_id TEXT NOT NULL REFERENCES courses(id),
+        placement TEXT NOT NULL,
+        title TEXT NOT NULL,
+        target_link_uri TEXT,
+        custom_json TEXT NOT NULL DEFAULT '{}',
+        created_at REAL NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        presentation TEXT NOT NULL DEFAULT 'iframe' CHECK (presentation IN ('iframe', 'window'))
+    );
+    INSERT INTO resource_links_new
+        (id, course_id, placement, title, target_link_uri, custom_json, created_at)
+        SELECT id, course_id, placement, title, target_link_uri, custom_json, created_at
+        FROM resource_links;
+    DROP TABLE resource_links;
+    ALTER TABLE resource_links_new RENAME TO resource_links;
+    CREATE UNIQUE INDEX one_course_navigation_link ON resource_links (course_id)
+        WHERE placement = 'course_navigation';
+    CREATE TABLE content_items (
+        id TEXT PRIMARY KEY,
+        course_id TEXT NOT NULL REFERENCES courses(id),
+        type TEXT NOT NULL CHECK (type IN ('link', 'html')),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        url TEXT NOT NULL,
+        html TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE deep_linking_requests (
+        data TEXT PRIMARY KEY,
+        hint TEXT NOT NULL UNIQUE,
+        course_id TEXT NOT NULL REFERENCES courses(id),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        placement TEXT NOT NULL,
+        settings_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        answered_at INTEGER
+    );
+    CREATE TABLE used_tool_nonces (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+    CREATE TABLE line_items (
+        id TEXT PRIMARY KEY,
+        course_id TEXT NOT NULL REFERENCES courses(id),
+        resource_link_id TEXT REFERENCES resource_links(id),
+        label TEXT NOT NULL,
+        score_maximum REAL NOT NULL,
+        resource_id TEXT NOT NULL DEFAULT '',
+        tag TEXT NOT NULL DEFAULT '',
+        start_date_time TEXT NOT NULL DEFAULT '',
+        end_date_time TEXT NOT NULL DEFAULT '',
+        grades_released INTEGER,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE results (
+        line_item_id TEXT NOT NULL REFERENCES line_items(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        score_given REAL,
+        score_maximum REAL,
+        comment TEXT,
+        activity_progress TEXT NOT NULL,
+        grading_progress TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        timestamp_us INTEGER NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (line_item_id, user_id)
+    );
+    CREATE TABLE score_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at REAL NOT NULL,
+        course_id TEXT NOT NULL,
+        line_item_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        outcome TEXT NOT NULL
+    );
     """,
 )
 
@@ -113,6 +196,75 @@ class ResourceLink:
     title: str
     target_link_uri: str | None
     custom: dict[str, str]
+    text: str = ""
+    presentation: Presentation = "iframe"
+
+
+@dataclass(frozen=True)
+class NewLineItem:
+    """A gradebook column to create (from a deep linking ``lineItem`` or an AGS POST)."""
+
+    label: str
+    score_maximum: float
+    resource_id: str = ""
+    tag: str = ""
+    start_date_time: str = ""
+    end_date_time: str = ""
+    grades_released: bool | None = None
+    resource_link_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewResourceLink:
+    """An ``ltiResourceLink`` content item to place in a course."""
+
+    title: str
+    text: str
+    url: str
+    custom: dict[str, str]
+    presentation: Presentation
+    line_item: NewLineItem | None
+
+
+@dataclass(frozen=True)
+class NewContentItem:
+    """A ``link`` or ``html`` content item to place (``html`` already cleaned)."""
+
+    type: ContentType
+    title: str
+    text: str
+    url: str
+    html: str
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    """A ``link`` or ``html`` content item shown on the course page (html already cleaned)."""
+
+    id: str
+    course_id: str
+    type: ContentType
+    title: str
+    text: str
+    url: str
+    html: str
+
+
+@dataclass(frozen=True)
+class DeepLinkingRequest:
+    """A deep linking launch the platform sent, waiting for the tool's answer.
+
+    ``data`` is the opaque value the tool must echo; ``settings`` the claim as sent.
+    """
+
+    data: str
+    hint: str
+    course_id: str
+    user_id: str
+    placement: str
+    settings: dict[str, Any]
+    created_at: int
+    answered_at: int | None
 
 
 @dataclass(frozen=True)
@@ -145,6 +297,8 @@ DEMO_COURSE_ID = "science-7"
 DEMO_TEACHER = "rivera"
 DEMO_STUDENTS = ("alex", "sam")
 COURSE_NAVIGATION = "course_navigation"
+# A launch, a deep linking answer: kept for a day, of no use to anyone after that.
+STALE_AFTER = 86400
 _DEMO_COURSE = Course(
     id=DEMO_COURSE_ID,
     label="SCI-7",
@@ -165,21 +319,25 @@ _DEMO_PEOPLE = (
 )
 
 
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to the store at ``path`` in one transaction, committed on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=10)) as conn:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        with conn:
+            yield conn
+
+
 class PracticeStore:
-    """All reads and writes of the practice LMS's sqlite file."""
+    """Courses, people, links, launches and deep linking in the practice LMS's sqlite file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection in one transaction, committed on success, always closed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=10)) as conn:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
-            with conn:
-                yield conn
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path)
 
     def migrate(self) -> None:
         """Apply the migrations this file has not seen yet."""
@@ -229,7 +387,9 @@ class PracticeStore:
                     (course.id, person.id, person.role),
                 )
             conn.execute(
-                "INSERT OR IGNORE INTO resource_links VALUES (?, ?, ?, 'EduTeach', NULL, ?, ?)",
+                "INSERT OR IGNORE INTO resource_links "
+                "(id, course_id, placement, title, target_link_uri, custom_json, created_at) "
+                "VALUES (?, ?, ?, 'EduTeach', NULL, ?, ?)",
                 (
                     uuid.uuid4().hex,
                     course.id,
@@ -316,8 +476,7 @@ class PracticeStore:
         now = int(time.time())
         hint = secrets.token_urlsafe(24)
         with self._connect() as conn:
-            # launches older than a day are of no use to anyone
-            conn.execute("DELETE FROM launches WHERE created_at < ?", (now - 86400,))
+            conn.execute("DELETE FROM launches WHERE created_at < ?", (now - STALE_AFTER,))
             conn.execute(
                 "INSERT INTO launches VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                 (hint, course_id, user_id, resource_link_id, message_type, presentation, now),
@@ -350,6 +509,180 @@ class PracticeStore:
                 "INSERT OR IGNORE INTO used_client_assertions VALUES (?, ?)", (jti, expires_at)
             )
         return cursor.rowcount == 1
+
+    # --- settings kept in the meta table ------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        """A value of the meta table (platform settings), None when unset."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row["value"]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
+        with self._connect() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def take_meta(self, key: str) -> bool:
+        """Remove a one-shot flag; True for the one caller that removed it."""
+        with self._connect() as conn:
+            return conn.execute("DELETE FROM meta WHERE key = ?", (key,)).rowcount == 1
+
+    # --- course content ----------------------------------------------------------------
+    def placed_links(self, course_id: str) -> list[ResourceLink]:
+        """Resource links placed in a course by deep linking, oldest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT * FROM resource_links WHERE course_id = ? AND placement != ? "
+                "ORDER BY created_at, rowid",
+                (course_id, COURSE_NAVIGATION),
+            ).fetchall()
+        return [_resource_link(row) for row in rows]
+
+    def content_items(self, course_id: str) -> list[ContentItem]:
+        """Links and HTML placed in a course by deep linking, oldest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, course_id, type, title, text, url, html FROM content_items "
+                "WHERE course_id = ? ORDER BY created_at, rowid",
+                (course_id,),
+            ).fetchall()
+        return [ContentItem(**dict(row)) for row in rows]
+
+    # --- deep linking ------------------------------------------------------------------
+    def create_deep_linking_request(
+        self, launch: PendingLaunch, placement: str, settings: dict[str, Any]
+    ) -> DeepLinkingRequest:
+        """Remember a deep linking launch and the settings it carries, under ``settings["data"]``."""
+        now = int(time.time())
+        with self._connect() as conn:
+            conn.execute(
+                "DELETE FROM deep_linking_requests WHERE created_at < ?", (now - STALE_AFTER,)
+            )
+            conn.execute(
+                "INSERT INTO deep_linking_requests VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    settings["data"],
+                    launch.hint,
+                    launch.course_id,
+                    launch.user_id,
+                    placement,
+                    json.dumps(settings),
+                    now,
+                ),
+            )
+        return DeepLinkingRequest(
+            data=settings["data"],
+            hint=launch.hint,
+            course_id=launch.course_id,
+            user_id=launch.user_id,
+            placement=placement,
+            settings=settings,
+            created_at=now,
+            answered_at=None,
+        )
+
+    def deep_linking_request(self, *, data: str = "", hint: str = "") -> DeepLinkingRequest | None:
+        """The deep linking request with that ``data`` value, or made for that launch."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT * FROM deep_linking_requests WHERE data = ? OR hint = ?", (data, hint)
+            ).fetchone()
+        if row is None:
+            return None
+        values: dict[str, Any] = dict(row)
+        values["settings"] = json.loads(values.pop("settings_json"))
+        return DeepLinkingRequest(**values)
+
+    def use_tool_nonce(self, nonce: str, expires_at: int) -> bool:
+        """Remember the nonce of a tool's message; False when it was seen before."""
+        now = int(time.time())
+        with self._connect() as conn:
+            conn.execute("DELETE FROM used_tool_nonces WHERE expires_at < ?", (now,))
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO used_tool_nonces VALUES (?, ?)", (nonce, expires_at)
+            )
+        return cursor.rowcount == 1
+
+    def place_items(
+        self,
+        request: DeepLinkingRequest,
+        links: Sequence[NewResourceLink],
+        contents: Sequence[NewContentItem],
+    ) -> bool:
+        """Place a deep linking answer's items in the course, all or none.
+
+        Returns False, placing nothing, when this request was already answered.
+        """
+        now = time.time()
+        with self._connect() as conn:
+            answered = conn.execute(
+                "UPDATE deep_linking_requests SET answered_at = ? "
+                "WHERE data = ? AND answered_at IS NULL",
+                (int(now), request.data),
+            )
+            if answered.rowcount != 1:
+                return False
+            for link in links:
+                link_id = uuid.uuid4().hex
+                conn.execute(
+                    "INSERT INTO resource_links (id, course_id, placement, title, "
+                    "target_link_uri, custom_json, created_at, text, presentation) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        link_id,
+                        request.course_id,
+                        request.placement,
+                        link.title,
+                        link.url,
+                        json.dumps(link.custom),
+                        now,
+                        link.text,
+                        link.presentation,
+                    ),
+                )
+                if link.line_item is not None:
+                    item = replace(link.line_item, resource_link_id=link_id)
+                    insert_line_item(conn, request.course_id, item, now)
+            for content in contents:
+                conn.execute(
+                    "INSERT INTO content_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        uuid.uuid4().hex,
+                        request.course_id,
+                        content.type,
+                        content.title,
+                        content.text,
+                        content.url,
+                        content.html,
+                        now,
+                    ),
+                )
+        return True
+
+
+def insert_line_item(
+    conn: sqlite3.Connection, course_id: str, item: NewLineItem, now: float
+) -> str:
+    """Insert a line item in an open transaction; returns its new id."""
+    line_item_id = uuid.uuid4().hex
+    released = None if item.grades_released is None else int(item.grades_released)
+    conn.execute(
+        "INSERT INTO line_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            line_item_id,
+            course_id,
+            item.resource_link_id,
+            item.label,
+            item.score_maximum,
+            item.resource_id,
+            item.tag,
+            item.start_date_time,
+            item.end_date_time,
+            released,
+            now,
+        ),
+    )
+    return line_item_id
 
 
 def _resource_link(row: sqlite3.Row) -> ResourceLink:

@@ -22,20 +22,31 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from eduteach.practice_lms import claims as c
+from eduteach.practice_lms.api import json_error
 from eduteach.practice_lms.config import PLATFORM_NAME, PracticeConfig
+from eduteach.practice_lms.deep_linking import DEFAULT_PLACEMENT, PLACEMENTS
 from eduteach.practice_lms.errors import (
     AuthRequestError,
+    DeepLinkingError,
     KeyStoreError,
+    NotAllowedError,
     TokenRequestError,
     UnknownUserError,
 )
+from eduteach.practice_lms.grades import gradebook_rows
 from eduteach.practice_lms.platform import PracticePlatform
 from eduteach.practice_lms.store import DEMO_COURSE_ID, Course, PendingLaunch
+from eduteach.practice_lms.switch import SwitchError
 
 bp = Blueprint("practice_lms", __name__)
 
 # The tool reaches these without the LMS's session: it has no CSRF token to send.
-_CSRF_EXEMPT = frozenset({"practice_lms.auth", "practice_lms.token"})
+_CSRF_EXEMPT = frozenset(
+    {"practice_lms.auth", "practice_lms.token", "practice_lms.deep_linking_return"}
+)
+# Bearer-token services and the JSON-only admin API (see api.py).
+_CSRF_EXEMPT_BLUEPRINTS = frozenset({"practice_lms_api"})
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -59,7 +70,9 @@ def csrf_token() -> str:
 
 @bp.before_app_request
 def _check_csrf() -> None:
-    if request.method != "POST" or request.endpoint in _CSRF_EXEMPT:
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.endpoint in _CSRF_EXEMPT:
+        return
+    if request.blueprint in _CSRF_EXEMPT_BLUEPRINTS:
         return
     sent = request.form.get("csrf_token", "")
     expected = session.get("csrf_token")
@@ -70,6 +83,11 @@ def _check_csrf() -> None:
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "platform_name": PLATFORM_NAME}
+
+
+@bp.app_template_filter("utc_time")
+def _utc_time(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(seconds))
 
 
 @bp.after_app_request
@@ -86,8 +104,11 @@ def _security_headers(response: Response) -> Response:
 
 
 @bp.app_errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> Response | tuple[str, int]:
     status = error.code or 500
+    # programs calling the JSON endpoints get JSON, people get a page
+    if request.path.startswith(("/api/", "/admin/api/")):
+        return json_error(status, error.description or "The request was refused.")
     return render_template("practice_lms/error.html", status=status, error=error), status
 
 
@@ -102,22 +123,38 @@ def _render_course(
     course: Course, pending: PendingLaunch | None = None, status: int = 200
 ) -> tuple[str, int]:
     platform = _platform()
+    store = platform.store
+    members = store.members(course.id)
     tool_url = None
     launched_as = None
+    launched_link = None
     if pending is not None:
-        launched_as = next(
-            (m for m in platform.store.members(course.id) if m.user.id == pending.user_id), None
-        )
+        launched_as = next((m for m in members if m.user.id == pending.user_id), None)
+        launched_link = store.resource_link(pending.resource_link_id)
         if platform.launch_is_open(pending):
             tool_url = platform.login_initiation_url(pending)
+    graded = {
+        item.resource_link_id: item
+        for item in platform.grades.line_items(course.id)
+        if item.resource_link_id
+    }
     page = render_template(
         "practice_lms/course.html",
         course=course,
-        members=platform.store.members(course.id),
+        members=members,
+        teachers=[m for m in members if m.role == "Instructor"],
+        links=store.placed_links(course.id),
+        graded=graded,
+        contents=store.content_items(course.id),
+        placements=PLACEMENTS,
+        default_placement=DEFAULT_PLACEMENT,
         pending=pending,
+        deep_linking=pending is not None and pending.message_type == c.DEEP_LINKING_REQUEST,
         launched_as=launched_as,
+        launched_link=launched_link,
         tool_url=tool_url,
         tool_origin=platform.config.tool_origin,
+        added=request.args.get("added", type=int),
         lti_msg=request.args.get("lti_msg", ""),
         lti_errormsg=request.args.get("lti_errormsg", ""),
     )
@@ -155,12 +192,73 @@ def create_launch(course_id: str) -> Response:
             request.form.get("user", ""),
             course_id=course.id,
             presentation="window" if presentation == "window" else "iframe",
+            link_id=request.form.get("link") or None,
         )
     except UnknownUserError:
-        abort(400, "That person is not in this course.")
+        abort(400, "That person or that link is not in this course.")
     if pending.presentation == "window":
         return redirect(platform.login_initiation_url(pending), 303)
     return redirect(url_for(".show_launch", course_id=course.id, hint=pending.hint), 303)
+
+
+@bp.post("/courses/<course_id>/deep_linking")
+def start_deep_linking(course_id: str) -> Response:
+    """The "Add EduTeach content" button: a deep linking launch for the chosen place."""
+    course = _course_or_404(course_id)
+    placement = request.form.get("placement", DEFAULT_PLACEMENT)
+    if placement not in PLACEMENTS:
+        abort(400, "Choose where the content should go.")
+    try:
+        pending, _ = _platform().record_deep_linking(
+            request.form.get("user", ""), course_id=course.id, placement=placement
+        )
+    except UnknownUserError:
+        abort(400, "That person is not in this course.")
+    except NotAllowedError as exc:
+        abort(403, str(exc))
+    return redirect(url_for(".show_launch", course_id=course.id, hint=pending.hint), 303)
+
+
+@bp.post("/courses/<course_id>/deep_linking/return")
+def deep_linking_return(course_id: str) -> Response | tuple[str, int]:
+    """``deep_link_return_url``: the tool posts its signed answer (form field ``JWT``) here.
+
+    A valid answer places its items and shows the course page (out of the tool's frame);
+    anything else is refused with a page naming the reason, placing nothing.
+    """
+    course = _course_or_404(course_id)
+    try:
+        answer = _platform().accept_deep_linking_response(course.id, request.form.get("JWT", ""))
+    except DeepLinkingError as exc:
+        page = render_template("practice_lms/deep_linking_refused.html", course=course, error=exc)
+        return page, 400
+    query: dict[str, Any] = {"added": answer.count}
+    if answer.msg:
+        query["lti_msg"] = answer.msg
+    if answer.errormsg:
+        query["lti_errormsg"] = answer.errormsg
+    return redirect(url_for(".course", course_id=course.id, **query), 303)
+
+
+@bp.get("/courses/<course_id>/gradebook")
+def gradebook(course_id: str) -> str:
+    """Columns: line items; rows: students; cells: the latest score; then the score log."""
+    course = _course_or_404(course_id)
+    platform = _platform()
+    members = platform.store.members(course.id)
+    line_items = platform.grades.line_items(course.id)
+    rows = gradebook_rows(members, line_items, platform.grades.course_results(course.id))
+    names = {m.user.sub: m.user.name for m in members}
+    return render_template(
+        "practice_lms/gradebook.html",
+        course=course,
+        line_items=line_items,
+        labels={item.id: item.label for item in line_items},
+        rows=rows,
+        names=names,
+        received=platform.grades.score_requests(course.id, limit=200),
+        switch=platform.grade_service_switch(),
+    )
 
 
 @bp.get("/courses/<course_id>/launches/<hint>")
@@ -220,7 +318,37 @@ def settings() -> str:
         values=platform.registration_values(),
         config=platform.config,
         keys=keys,
+        switch=platform.grade_service_switch(),
     )
+
+
+@bp.post("/admin/grade_service")
+def set_grade_service() -> Response:
+    """The admin form of the grade service switch (the JSON API is in api.py)."""
+    form = request.form
+    changes: dict[str, Any] = {
+        "mode": form.get("mode", ""),
+        "stale_scores": form.get("stale_scores", ""),
+        "unauthorized_once": form.get("unauthorized_once", ""),
+    }
+    for name in ("retry_after", "slow_seconds"):
+        if form.get(name):
+            changes[name] = form[name]
+    try:
+        switch = _platform().set_grade_service_switch(changes)
+    except SwitchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Gradebook service is now {_describe(switch.mode, switch.slow_seconds)}.")
+    return redirect(url_for(".settings") + "#grade-service-heading", 303)
+
+
+def _describe(mode: str, slow_seconds: float) -> str:
+    if mode == "off":
+        return "off (answers 503 with Retry-After)"
+    if mode == "slow":
+        return f"slow (answers after {slow_seconds:g} seconds)"
+    return "on"
 
 
 @bp.post("/admin/keys/rotate")

@@ -106,3 +106,15 @@ def running(practice_config: PracticeConfig, stub_tool_pem: str) -> Iterator[Lms
     """Practice LMS (platform storage on) and stub tool, both served."""
     with serve_lms_and_tool(practice_config, stub_tool_pem) as both:
         yield both
+
+
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, seasoned_keys: bytes, stub_tool_pem: str
+) -> Iterator[LmsAndTool]:
+    """Practice LMS and stub tool served once for a whole test module (their data is shared)."""
+    config = PracticeConfig(instance_path=tmp_path_factory.mktemp("practice_lms"))
+    config.instance_path.mkdir(parents=True, exist_ok=True)
+    config.keys_path.write_bytes(seasoned_keys)
+    with serve_lms_and_tool(config, stub_tool_pem) as both:
+        yield both

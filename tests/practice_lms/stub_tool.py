@@ -23,7 +23,20 @@ from markupsafe import escape
 from werkzeug.wrappers import Response
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 REQUIRED_CLAIMS = ("sub", "nonce", "exp", "iat", "iss", "aud")
+
+# What the stub tool places when a teacher presses "Add to course" in a browser.
+DEMO_ITEMS: list[dict[str, Any]] = [
+    {
+        "type": "ltiResourceLink",
+        "title": "Photosynthesis quiz",
+        "text": "Ten questions on how plants make food.",
+        "custom": {"eduteach_activity": "quiz-42"},
+        "lineItem": {"scoreMaximum": 10, "label": "Photosynthesis quiz", "resourceId": "quiz-42"},
+    },
+    {"type": "html", "title": "Lesson plan", "html": "<p>Plants turn <b>light</b> into food.</p>"},
+]
 
 
 def _generate_pem() -> str:
@@ -70,6 +83,36 @@ class StubTool:
         claims.update(overrides)
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
+    def deep_linking_response(
+        self, request: dict[str, Any], items: list[dict[str, Any]], **overrides: Any
+    ) -> str:
+        """A signed LtiDeepLinkingResponse answering the deep linking launch ``request``.
+
+        ``overrides`` replace claims; ``drop`` lists claims to leave out; ``kid`` and
+        ``key`` change the header's kid and the signing key.
+        """
+        now = int(time.time())
+        settings = request[DL + "deep_linking_settings"]
+        claims: dict[str, Any] = {
+            "iss": self.platform["client_id"],
+            "aud": self.platform["issuer"],
+            "iat": now,
+            "exp": now + 300,
+            "nonce": uuid.uuid4().hex,
+            LTI + "deployment_id": request[LTI + "deployment_id"],
+            LTI + "message_type": "LtiDeepLinkingResponse",
+            LTI + "version": "1.3.0",
+            DL + "content_items": items,
+        }
+        if "data" in settings:
+            claims[DL + "data"] = settings["data"]
+        kid = overrides.pop("kid", self.kid)
+        key = overrides.pop("key", self.private_pem)
+        for name in overrides.pop("drop", ()):
+            claims.pop(name)
+        claims.update(overrides)
+        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid} if kid else None)
+
     def verify_launch(self, id_token: str, state: str) -> dict[str, Any]:
         """Check an id_token as a strict tool does; raises ValueError with the reason."""
         nonce = self.states.pop(state, None)
@@ -95,10 +138,15 @@ class StubTool:
             raise ValueError("wrong LTI version")
         if claims.get(LTI + "deployment_id") != self.platform["deployment_id"]:
             raise ValueError("unknown deployment")
-        if claims.get(LTI + "message_type") != "LtiResourceLinkRequest":
+        message_type = claims.get(LTI + "message_type")
+        if message_type == "LtiResourceLinkRequest":
+            if not claims.get(LTI + "resource_link", {}).get("id"):
+                raise ValueError("no resource link id")
+        elif message_type == "LtiDeepLinkingRequest":
+            if not claims.get(DL + "deep_linking_settings", {}).get("deep_link_return_url"):
+                raise ValueError("no deep_link_return_url")
+        else:
             raise ValueError("unexpected message type")
-        if not claims.get(LTI + "resource_link", {}).get("id"):
-            raise ValueError("no resource link id")
         if LTI + "roles" not in claims:
             raise ValueError("no roles claim")
         self.headers.append(header)
@@ -132,6 +180,19 @@ function ask(message) {
 
 def _probe(origin: str, body: str) -> str:
     return _PROBE_SCRIPT % {"origin": json.dumps(origin), "body": body}
+
+
+def _picker(tool: StubTool, request: dict[str, Any]) -> str:
+    """The stub tool's content picker: one button posting a signed answer to the LMS."""
+    return_url = request[DL + "deep_linking_settings"]["deep_link_return_url"]
+    token = tool.deep_linking_response(request, DEMO_ITEMS)
+    return (
+        "<!doctype html><html lang='en'><head><title>Stub picker</title></head><body>"
+        "<h1 id='picker'>Choose content</h1>"
+        f"<form method='post' action='{escape(return_url)}'>"
+        f"<input type='hidden' name='JWT' value='{escape(token)}'>"
+        "<button type='submit'>Add to course</button></form></body></html>"
+    )
 
 
 def create_stub_tool(tool: StubTool, platform_origin: str) -> Flask:
@@ -168,6 +229,8 @@ def create_stub_tool(tool: StubTool, platform_origin: str) -> Flask:
             tool.failures.append(str(exc))
             return f"<p id='failure'>{escape(str(exc))}</p>", 400
         tool.launches.append(claims)
+        if claims[LTI + "message_type"] == "LtiDeepLinkingRequest":
+            return _picker(tool, claims), 200
         roles = " ".join(role.rsplit("#", 1)[-1] for role in claims[LTI + "roles"])
         probe = _probe(
             platform_origin,
@@ -187,7 +250,9 @@ def create_stub_tool(tool: StubTool, platform_origin: str) -> Flask:
         page = (
             "<!doctype html><html lang='en'><head><title>Stub tool</title></head><body>"
             f"<h1 id='launched'>Stub tool launched as {escape(claims.get('name', ''))}</h1>"
-            f"<p id='roles'>{escape(roles)}</p><pre id='storage'></pre>{probe}</body></html>"
+            f"<p id='roles'>{escape(roles)}</p>"
+            f"<pre id='custom'>{escape(json.dumps(claims.get(LTI + 'custom', {})))}</pre>"
+            f"<pre id='storage'></pre>{probe}</body></html>"
         )
         return page, 200
 
