@@ -153,7 +153,8 @@ def respond() -> ResponseReturnValue:
             if errors:
                 page = _page(s, course_id, settings, values=request.form, errors=errors)
                 return page, 422
-            grade = request.form.get("graded", "on") == "on"
+            # A hidden "off" precedes the checkbox, so an unticked box still says so.
+            grade = "on" in request.form.getlist("graded")
             for row in chosen:
                 items.append(_item(s, row, launch, settings, options, points, grade))
         key = keys.active_key(s)
