@@ -12,8 +12,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from eduteach.activities.answers import TOLERANT, Matching, accepts, key
 from eduteach.activities.base import ActivityType, ItemResult, Score
@@ -93,6 +94,50 @@ class QuizItem(OutputModel):
         description="Code of the teacher's standard this item assesses; empty when none given."
     )
     source_quote: str = Field(description=SOURCE_QUOTE_DESCRIPTION)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The schema the model writes to: one shape per question type.
+
+        Validation stays with this one lenient class (the fixers and checks turn its slips
+        into repairs and flags); the schema gives a grammar-constrained server the option
+        counts of each type, so a small model cannot write a multiple-choice question with
+        one option or a short answer with options.
+        """
+        if cls is not QuizItem:
+            return handler(core_schema)
+        return {"anyOf": [handler(v.__pydantic_core_schema__) for v in _ITEM_SHAPES]}
+
+
+class _ChoiceShape(QuizItem):
+    type: Literal["multiple_choice", "multiple_answer"] = Field(
+        description="multiple_choice (exactly one correct option) or multiple_answer (one or more)."
+    )
+    options: list[QuizOption] = Field(
+        min_length=3, max_length=6, description="3 to 6 distinct, plausible options."
+    )
+    accepted_answers: list[str] = Field(max_length=0, description="An empty list.")
+
+
+class _TrueFalseShape(QuizItem):
+    type: Literal["true_false"] = Field(description="A statement that is true or false.")
+    options: list[QuizOption] = Field(
+        min_length=2, max_length=2, description="Exactly True and False, one of them correct."
+    )
+    accepted_answers: list[str] = Field(max_length=0, description="An empty list.")
+
+
+class _ShortAnswerShape(QuizItem):
+    type: Literal["short_answer"] = Field(description="A question answered by typing.")
+    options: list[QuizOption] = Field(max_length=0, description="An empty list.")
+    accepted_answers: list[str] = Field(
+        min_length=1, max_length=6, description="Every acceptable short answer (1 to 4 words)."
+    )
+
+
+_ITEM_SHAPES = (_ChoiceShape, _TrueFalseShape, _ShortAnswerShape)
 
 
 class Quiz(OutputModel):

@@ -134,11 +134,12 @@ def test_an_ambiguous_key_is_repaired_by_asking_for_that_question_alone(
     assert "Question 1: a multiple-choice question has exactly one correct option (it has 2)" in (
         question
     )
-    # The model is asked for one question, not the quiz, and does not see the broken one.
-    assert (
-        "options"
-        in repair["response_format"]["json_schema"]["schema"]["properties"]["value"]["properties"]
-    )
+    # The model is asked for one question, not the quiz, and does not see the broken one;
+    # the schema gives each question type its shape (a choice question has 3 to 6 options).
+    shapes = repair["response_format"]["json_schema"]["schema"]["properties"]["value"]["anyOf"]
+    choice = next(s for s in shapes if "multiple_choice" in s["properties"]["type"]["enum"])
+    options = choice["properties"]["options"]
+    assert (options["minItems"], options["maxItems"]) == (3, 6)
     shown = json.loads(repair["messages"][-2]["content"])
     assert shown["items"][0] is None
     assert shown["items"][1:] == good["items"][1:]
