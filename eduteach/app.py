@@ -40,12 +40,13 @@ def create_app(settings: Settings | None = None, *, upgrade_db: bool = True) -> 
     app.extensions["eduteach"] = services
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
-    from .web import deep_linking, errors, lti, ops, pages, security, teacher
+    from .web import deep_linking, errors, lti, ops, pages, security, student, teacher
 
     app.register_blueprint(ops.bp)
     app.register_blueprint(lti.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(teacher.bp)
+    app.register_blueprint(student.bp)
     app.register_blueprint(deep_linking.bp)
     errors.init_app(app)
     security.init_app(app)

@@ -1,6 +1,8 @@
 // Activities: the editor's helpers (blanks found in a passage, fields by question type) and
 // the players (flashcards; answers checked on the server for the other types). Every form
-// also works without this file: it posts, and the server answers with the page.
+// also works without this file: it posts, and the server answers with the page. On a
+// student's pages it also saves flashcard ratings, keeps a submit from being sent twice,
+// shows times in the student's time zone and tells the LMS how tall the page is.
 (function () {
   "use strict";
 
@@ -155,9 +157,11 @@
     var practice = form.hasAttribute("data-practice");
     var busy = false;
     form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      // "Finish" hands a self-quiz in: an ordinary post, answered with the result page.
+      if (submitter && submitter.hasAttribute("data-finish")) { return; }
       event.preventDefault();
       if (busy) { return; }
-      var submitter = event.submitter;
       var data = new FormData(form);
       if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
       busy = true;
@@ -217,9 +221,11 @@
     var controls = deck.querySelector("[data-deck-controls]");
     var help = deck.querySelector("[data-flip-help]");
     var all = Array.prototype.slice.call(list.querySelectorAll("[data-card]"));
-    var order = all.slice();
+    var due = all.filter(function (card) { return card.hasAttribute("data-due"); });
+    var order = due.length ? due : all.slice();
     var position = 0;
     var ratings = {};
+    var saver = deckSaver(deck);
 
     deck.classList.add("is-live");
 
@@ -251,6 +257,7 @@
     }
 
     function finish() {
+      if (saver) { saver.finishRound(ratings, summary.querySelector("[data-summary-next]")); }
       var knew = order.filter(function (card) { return ratings[card.dataset.card] === "knew"; }).length;
       var learning = order.length - knew;
       summary.querySelector("[data-summary-text]").textContent =
@@ -304,6 +311,7 @@
     deck.querySelectorAll("[data-rate]").forEach(function (button) {
       button.addEventListener("click", function () {
         ratings[order[position].dataset.card] = button.dataset.rate;
+        if (saver) { saver.rate(order[position].dataset.card, button.dataset.rate); }
         var next = order.findIndex(function (card, i) { return i > position && !ratings[card.dataset.card]; });
         if (next === -1) {
           next = order.findIndex(function (card) { return !ratings[card.dataset.card]; });
@@ -320,5 +328,124 @@
     show(0, false);
   }
 
+  // A student's deck saves each rating (spaced repetition) and records each round finished.
+  function deckSaver(deck) {
+    var form = deck.querySelector("[data-deck-form]");
+    if (!form) { return null; }
+    var status = document.querySelector("[data-deck-status]");
+    var queue = Promise.resolve();
+    var rounds = 0;
+    var latest = null;
+
+    function post(url, fields) {
+      var data = new URLSearchParams(new FormData(form));
+      Object.keys(fields).forEach(function (name) { data.set(name, fields[name]); });
+      return fetch(url, {
+        method: "POST",
+        body: data,
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin",
+        cache: "no-store"
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+    }
+
+    function problem() {
+      var note = deck.querySelector("[data-save-problem]");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "check-problem";
+        note.setAttribute("role", "alert");
+        note.setAttribute("data-save-problem", "");
+        deck.insertBefore(note, deck.firstChild);
+      }
+      note.textContent = "Your progress could not be saved just now. Check your connection; your next rating will try again.";
+    }
+
+    function saved() {
+      var note = deck.querySelector("[data-save-problem]");
+      if (note) { note.remove(); }
+    }
+
+    return {
+      rate: function (card, rating) {
+        // One at a time, in the order given: a card's ratings build on each other.
+        queue = queue.then(function () {
+          return post(deck.dataset.rateUrl, { card: card, rating: rating }).then(function (body) {
+            latest = body;
+            if (status) { status.textContent = body.text; }
+            saved();
+          }, problem);
+        });
+      },
+      finishRound: function (ratings, next) {
+        rounds += 1;
+        var fields = {};
+        Object.keys(ratings).forEach(function (card) { fields["r." + card] = ratings[card]; });
+        // A round has its own key, so a resent round is recorded once.
+        fields.submit_key = form.elements.submit_key.value + "-" + rounds;
+        queue = queue.then(function () {
+          if (latest && next) {
+            next.textContent = latest.text;
+            next.hidden = false;
+          }
+          return post(deck.dataset.submitUrl, fields).then(saved, problem);
+        });
+      }
+    };
+  }
+
   document.querySelectorAll("[data-deck]").forEach(initDeck);
+
+  // --- a student's answers are sent once ----------------------------------------------------
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "true";
+      form.querySelectorAll("[data-submit]").forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+      });
+    });
+  });
+
+  // --- times in the student's own time zone -----------------------------------------------
+  document.querySelectorAll("time[data-local]").forEach(function (element) {
+    var moment = new Date(element.getAttribute("datetime"));
+    if (isNaN(moment.getTime())) { return; }
+    element.textContent = moment.toLocaleString(document.documentElement.lang || undefined, {
+      dateStyle: "full",
+      timeStyle: "short"
+    });
+  });
+
+  // --- the LMS frame follows the page's height (lti.frameResize) --------------------------
+  function followHeight() {
+    if (window.parent === window || document.body.dataset.role !== "student") { return; }
+    var sent = 0;
+    var waiting = false;
+    function send() {
+      waiting = false;
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height === sent) { return; }
+      sent = height;
+      window.parent.postMessage({ subject: "lti.frameResize", height: height }, "*");
+    }
+    function soon() {
+      if (!waiting) {
+        waiting = true;
+        window.requestAnimationFrame(send);
+      }
+    }
+    send();
+    window.addEventListener("load", soon);
+    window.addEventListener("resize", soon);
+    if (window.ResizeObserver) { new ResizeObserver(soon).observe(document.body); }
+  }
+
+  followHeight();
 })();
