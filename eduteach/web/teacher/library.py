@@ -9,6 +9,7 @@ from eduteach.content.kinds import KINDS
 
 from ..security import current_record
 from .jobs import describe, library_jobs
+from .results import needing_attention
 from .scope import render_page, services
 
 
@@ -29,4 +30,5 @@ def home_page() -> str:
             reviewable=set(KINDS),
             no_course=False,
             done=request.args.get("done", ""),
+            attention=len(needing_attention(s, record.course_id)),
         )
