@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+import requests
 from sqlalchemy import select
 
 from eduteach.grades import deliver_due
@@ -13,7 +15,12 @@ from eduteach.storage.models import Attempt, ScoreDelivery
 from tests.activities import samples
 from tests.deep_linking.test_round_trip import make_ready, open_picker, respond, returned
 from tests.lti.conftest import Lti
-from tests.students.conftest import launch_student, right_quiz_answers
+from tests.students.conftest import (
+    RIGHT_BLANKS,
+    launch_student,
+    right_matches,
+    right_quiz_answers,
+)
 
 SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
 
@@ -85,3 +92,54 @@ def test_a_students_score_reaches_the_gradebook_even_after_the_lms_was_down(lti:
     # The gradebook holds the submission time, not the time the LMS came back.
     stored = submitted_at if submitted_at.tzinfo else submitted_at.replace(tzinfo=UTC)
     assert datetime.fromisoformat(result.timestamp) == stored
+
+
+def place(lti: Lti, kind: str) -> str:
+    """Place one ready activity of ``kind`` by deep linking (link selection); its link id."""
+    artifact = make_ready(lti, kind)
+    browser, _picker, token, csrf = open_picker(lti, "link_selection")
+    answer = respond(
+        browser, lti, token, csrf,
+        [("action", "add"), ("artifact", str(artifact)), ("points", "10"),
+         ("attempts_allowed", "0"), ("feedback", "after_submit"), ("graded", "off"),
+         ("graded", "on")],
+    )  # fmt: skip
+    assert returned(browser, answer.text).status_code == 303
+    title = samples.DATA[kind]()["title"]
+    links = [
+        link for link in lti.platform.store.placed_links(DEMO_COURSE_ID) if link.title == title
+    ]
+    return links[-1].id
+
+
+def right_answers(kind: str, page: str) -> dict[str, str | list[str]]:
+    data = samples.DATA[kind]()
+    if kind in ("quiz", "self_quiz"):
+        return right_quiz_answers(page, data)
+    if kind == "matching":
+        return dict(right_matches(page, data))
+    if kind == "fill_in":
+        return dict(RIGHT_BLANKS)
+    return {f"r.{n}": "knew" for n in range(len(data["cards"]))}
+
+
+@pytest.mark.parametrize("kind", ["quiz", "fill_in", "matching", "flashcards", "self_quiz"])
+def test_each_activity_type_is_placed_completed_and_graded_where_it_counts(
+    lti: Lti, kind: str
+) -> None:
+    services = lti.tool_app.extensions["eduteach"]
+    link = place(lti, kind)
+    columns = lti.platform.grades.line_items(DEMO_COURSE_ID, resource_link_id=link)
+    student = launch_student(lti, "sam", link)
+    assert student.landed == "/student/activity"
+    page = student.activity()
+    assert student.submit(page, right_answers(kind, page)).status_code == 303
+    deliver_due(services)
+    if kind in ("flashcards", "self_quiz"):
+        assert columns == []  # practice: no gradebook column, nothing sent
+        return
+    (column,) = columns
+    (result,) = lti.platform.grades.results(column.id)
+    assert (result.score_given, result.score_maximum) == (10.0, 10.0)
+    gradebook = requests.get(lti.config.course_url(DEMO_COURSE_ID) + "/gradebook", timeout=10)
+    assert "10 / 10" in gradebook.text
