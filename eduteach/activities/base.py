@@ -11,7 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from eduteach.activities.common import ActivityRequest, Check, field_checks
 
@@ -73,6 +75,8 @@ class ActivityType:
     # The request's counts as an activity has them now ({"count": 6}): after the teacher adds
     # or deletes items on purpose, the checks hold the activity to its own size.
     counts: Callable[[Any], dict[str, int]] | None = None
+    # List fields whose length the request fixes: field name -> request parameter.
+    sized_fields: Mapping[str, str] = field(default_factory=dict)
     # Deterministic corrections before the checks (see GenerationSpec.fixers).
     fixers: tuple[Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]], ...] = ()
 
@@ -86,7 +90,36 @@ class ActivityType:
         """Every problem of an activity at once."""
         return [p for c in self.field_checks(sources).values() for p in c(output, params)]
 
+    def sized_output(self, params: Mapping[str, Any]) -> type[BaseModel] | None:
+        """The output schema with the request's counts written in (minItems = maxItems), so
+        a grammar-constrained server writes exactly as many items as asked; None when the
+        type's counts are not list lengths."""
+        sizes = {name: int(params[key]) for name, key in self.sized_fields.items() if key in params}
+        if not sizes:
+            return None
+        return sized_model(self.output, sizes)
+
     def check_edit(self, output: Any, params: Mapping[str, Any]) -> list[str]:
         """The problems of a teacher's edit: the sizes the teacher chose are not problems."""
         sizes = self.counts(output) if self.counts else {}
         return self.check(output, {**params, **sizes})
+
+
+def sized_model(model: type[BaseModel], sizes: Mapping[str, int]) -> type[BaseModel]:
+    """``model`` whose JSON schema fixes the length of some list fields (validation unchanged)."""
+
+    def schema(
+        cls: type[BaseModel], core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        written = handler(core_schema)
+        target = handler.resolve_ref_schema(written)
+        for name, size in sizes.items():
+            target["properties"][name]["minItems"] = size
+            target["properties"][name]["maxItems"] = size
+        return written
+
+    return type(
+        model.__name__,
+        (model,),
+        {"__get_pydantic_json_schema__": classmethod(schema), "__module__": model.__module__},
+    )

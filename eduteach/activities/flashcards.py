@@ -81,5 +81,6 @@ FLASHCARDS = ActivityType(
     max_tokens=4000,
     checks={"cards": check_cards},
     quotes=quotes,
+    sized_fields={"cards": "count"},
     counts=lambda deck: {"count": len(deck.cards)},
 )

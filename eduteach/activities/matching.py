@@ -118,6 +118,7 @@ MATCHING = ActivityType(
     max_tokens=3000,
     checks={"pairs": check_pairs, "distractors": check_distractors},
     quotes=quotes,
+    sized_fields={"pairs": "count", "distractors": "distractors"},
     counts=lambda activity: {
         "count": len(activity.pairs),
         "distractors": len(activity.distractors),

@@ -413,6 +413,7 @@ QUIZ = ActivityType(
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
+    sized_fields={"items": "count"},
     fixers=(fix_item_shapes,),
     counts=lambda quiz: {"count": len(quiz.items)},
 )
@@ -430,6 +431,7 @@ SELF_QUIZ = ActivityType(
     max_tokens=6000,
     checks={"items": check_items},
     quotes=quotes,
+    sized_fields={"items": "count"},
     fixers=(fix_item_shapes,),
     counts=lambda quiz: {"count": len(quiz.items)},
 )

@@ -61,7 +61,7 @@ def make_activity(
     params = validated_params(kind_.request, fields, FLAGS)
     check_writable(output, file_for(output, "answer-key") if fmt == "docx" else None, json_path)
     texts = read_sources(sources)
-    spec = kind_.spec([source.text for source in texts.texts])
+    spec = kind_.spec([source.text for source in texts.texts], params)
     # Refuse a format the type has no form in before spending minutes on the model.
     _check_format(kind_name, fmt)
     outcome = run_generation(spec, params, texts, settings)

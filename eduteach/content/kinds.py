@@ -49,11 +49,14 @@ class Kind:
         checks = [*self.whole_checks, *self.field_checks.values()]
         return [problem for check in checks for problem in check(output, params)]
 
-    def spec(self, sources: Sequence[str] = ()) -> GenerationSpec[Any]:
+    def spec(
+        self, sources: Sequence[str] = (), params: Mapping[str, Any] | None = None
+    ) -> GenerationSpec[Any]:
         """How the engine makes this kind; ``sources`` are the teacher's material as text.
 
         Activities made from material get the check that each item quotes it, and keep an
-        item that still fails after the repairs, flagged for the teacher.
+        item that still fails after the repairs, flagged for the teacher; with the request's
+        ``params`` their schema asks for exactly the number of items wanted.
         """
         field_checks = (
             self.activity.field_checks(sources) if self.activity else dict(self.field_checks)
@@ -66,6 +69,7 @@ class Kind:
             fixers=self.fixers,
             max_tokens=self.max_tokens,
             keep_flagged=self.is_activity,
+            reply_model=self.activity.sized_output(params or {}) if self.activity else None,
             item_parts=(
                 {self.activity.items_field: self.activity.item_label} if self.activity else {}
             ),

@@ -85,6 +85,9 @@ class GenerationSpec(Generic[T]):
     # with those problems as warnings for the teacher (activities: a flagged item is for the
     # teacher to fix in review, never silently dropped). Plans stay all-or-nothing.
     keep_flagged: bool = False
+    # The schema the model is asked to write to, when it says more than ``output`` (e.g. the
+    # exact number of items this request wants); answers are still validated with ``output``.
+    reply_model: type[BaseModel] | None = None
     temperature: float | None = 0.4
     max_source_chars: int = DEFAULT_SOURCE_CHAR_LIMIT
 
@@ -512,7 +515,7 @@ def generate(
     output = _run_rounds(
         client,
         base=base,
-        reply_schema=spec.output,
+        reply_schema=spec.reply_model or spec.output,
         accept=accept,
         spec=spec,
         library=library,

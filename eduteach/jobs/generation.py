@@ -218,7 +218,11 @@ def _execute(services: Services, job: GenerationJob) -> int:
 def _create(services: Services, job: GenerationJob, client: Any, progress: _Progress) -> int:
     kind_ = kind(job.kind)
     result: GenerationResult[Any] = generate(
-        client, kind_.spec(_source_texts(job)), job.params, _sources(job), progress=progress
+        client,
+        kind_.spec(_source_texts(job), job.params),
+        job.params,
+        _sources(job),
+        progress=progress,
     )
     with services.db.session() as s:
         artifact = artifacts.create_artifact(

@@ -209,3 +209,25 @@ def test_stray_accepted_answers_on_choice_questions_cost_no_repair(
     assert result.exit_code == 0, result.output
     assert len(env.requests) == 1
     assert json.loads(out.read_text(encoding="utf-8"))["items"][0]["accepted_answers"] == []
+
+
+def test_the_schema_sent_asks_for_exactly_the_number_of_items_wanted(
+    env: FakeOpenAI, tmp_path: Path
+) -> None:
+    env.enqueue_json(samples.matching_data())
+    result = generate(*args("matching", "gift", tmp_path / "m.txt"))
+    assert result.exit_code == 0, result.output
+    schema = env.requests[0]["response_format"]["json_schema"]["schema"]["properties"]
+    assert (schema["pairs"]["minItems"], schema["pairs"]["maxItems"]) == (4, 4)
+    assert (schema["distractors"]["minItems"], schema["distractors"]["maxItems"]) == (1, 1)
+
+
+def test_a_wrong_count_is_still_a_problem_for_the_checks(env: FakeOpenAI, tmp_path: Path) -> None:
+    short = samples.flashcards_data()
+    env.enqueue_json(short)  # 5 cards
+    env.enqueue_json({"value": short["cards"]}, times=2)
+    result = generate(
+        "flashcards", *TOPIC, "--count", "6", "--format", "tsv", "-o", tmp_path / "c.tsv"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Needs your check: There are 5 cards but the teacher asked for 6" in result.stdout
