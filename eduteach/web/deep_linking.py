@@ -10,15 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from eduteach.content import artifacts
 from eduteach.content.kinds import KINDS
 from eduteach.content.publishing import CUSTOM_KEY, publish
 from eduteach.lti import keys
-from eduteach.lti.deep_linking import HTML, RESOURCE_LINK, ContentItem, Settings, response_jwt
+from eduteach.lti.deep_linking import (
+    HTML,
+    LINK,
+    RESOURCE_LINK,
+    ContentItem,
+    Settings,
+    response_jwt,
+)
 from eduteach.lti.roles import Audience
 from eduteach.services import Services
 from eduteach.storage.models import Artifact
@@ -53,8 +61,8 @@ def _choices(session: Session, course_id: int, settings: Settings) -> list[dict[
         kind = KINDS.get(artifact.kind)
         if kind is None:
             continue
-        item_type = RESOURCE_LINK if kind.is_activity else HTML
-        if not settings.accepts(item_type):
+        item_type = RESOURCE_LINK if kind.is_activity else _plan_type(settings)
+        if item_type is None or not settings.accepts(item_type):
             continue
         rows.append(
             {
@@ -67,6 +75,25 @@ def _choices(session: Session, course_id: int, settings: Settings) -> list[dict[
         )
     rows.sort(key=lambda row: not row["ready"])
     return rows
+
+
+def _plan_type(settings: Settings) -> str | None:
+    """Plans go as an HTML block where the LMS takes one, else as a link to a read-only page."""
+    for item_type in (HTML, LINK):
+        if settings.accepts(item_type):
+            return item_type
+    return None
+
+
+def _shared(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="eduteach.shared-plan")
+
+
+def shared_url(artifact: Artifact) -> str:
+    """A link to the plan's read-only page, signed so it names this plan and no other."""
+    svc = _services()
+    token = _shared(svc.settings.secret_key).dumps([artifact.id, artifact.course_id])
+    return svc.settings.base_url + url_for("deep_linking.shared", token=token)
 
 
 def _page(session: Session, course_id: int, settings: Settings, **extra: Any) -> str:
@@ -188,6 +215,10 @@ def _item(
     kind = row["kind"]
     if row["item_type"] == HTML:
         return ContentItem(type=HTML, title=artifact.title, html=_plan_html(artifact))
+    if row["item_type"] == LINK:
+        return ContentItem(
+            type=LINK, title=artifact.title, text=kind.label, url=shared_url(artifact)
+        )
     graded = row["graded"] and grade
     publication = publish(
         session,
@@ -213,3 +244,22 @@ def _item(
         custom={CUSTOM_KEY: publication.token},
         line_item=line_item,
     )
+
+
+@bp.get("/shared/<token>")
+def shared(token: str) -> ResponseReturnValue:
+    """A plan placed as a link: its read-only page, for anyone the LMS shows the link to."""
+    try:
+        artifact_id, course_id = _shared(_services().settings.secret_key).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        abort(404)
+    with _services().db.session() as s:
+        artifact = artifacts.get_artifact(s, int(course_id), int(artifact_id))
+        if artifact is None or KINDS.get(artifact.kind) is None:
+            abort(404)
+        return render_template(
+            "deep_linking/shared.html",
+            page_role="viewer",
+            title=artifact.title,
+            body=_plan_html(artifact),
+        )

@@ -8,13 +8,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from eduteach.content import artifacts
 from eduteach.generation import GenerationResult
 from eduteach.practice_lms.forms import parse_launch_form
 from eduteach.practice_lms.store import DEMO_COURSE_ID, DEMO_TEACHER
-from eduteach.storage.models import Course, Placement, Publication
+from eduteach.storage.models import Artifact, Course, Placement, Publication
 from tests.activities import samples
 from tests.lti.conftest import Browser, Lti
 
@@ -163,3 +164,54 @@ def test_a_student_cannot_open_the_picker(lti: Lti, placement: str) -> None:
     landing = student.follow(student.launch("alex"))
     token = parse_qs(urlsplit(landing.url).query)["lt"][0]
     assert student.get(lti.tool_url + "/deep-linking", params={"lt": token}).status_code == 403
+
+
+def make_plan(lti: Lti) -> int:
+    from tests.plans.samples import lesson_params, lesson_plan_data
+
+    launch = lti.browser()
+    launch.follow(launch.launch(DEMO_TEACHER))
+    with lti.tool_app.extensions["eduteach"].db.session() as s:
+        course = s.scalars(select(Course)).one()
+        model = artifacts.kind("lesson_plan").output.model_validate(lesson_plan_data())
+        artifact = artifacts.create_artifact(
+            s,
+            course_id=course.id,
+            owner_sub="teacher",
+            kind_name="lesson_plan",
+            params=lesson_params(),
+            result=GenerationResult(output=model, provenance={"model": "test"}),
+        )
+        artifact.status = "ready"
+        return artifact.id
+
+
+def test_a_plan_goes_as_a_page_where_html_is_accepted(lti: Lti) -> None:
+    plan = make_plan(lti)
+    browser, picker, token, csrf = open_picker(lti, "editor_button")
+    assert f'value="{plan}"' in picker.text
+    assert "added as a page" in picker.text
+    answer = respond(browser, lti, token, csrf, [("action", "add"), ("artifact", str(plan))])
+    assert returned(browser, answer.text).status_code == 303
+
+
+def test_a_plan_placed_as_a_link_opens_read_only_and_only_that_plan(lti: Lti) -> None:
+    from eduteach.lti.deep_linking import HTML, LINK, Settings
+    from eduteach.web.deep_linking import _plan_type, shared_url
+
+    assert _plan_type(Settings("u", ("link",), True, False, None)) == LINK
+    assert _plan_type(Settings("u", ("html", "link"), True, False, None)) == HTML
+    assert _plan_type(Settings("u", ("ltiResourceLink",), True, False, None)) is None
+    plan = make_plan(lti)
+    app = lti.tool_app
+    base = app.extensions["eduteach"].settings.base_url
+    with app.test_request_context(), app.extensions["eduteach"].db.session() as s:
+        artifact = s.get(Artifact, plan)
+        assert artifact is not None
+        url = shared_url(artifact).replace(base, lti.tool_url)
+    page = requests.get(url, timeout=10)
+    assert page.status_code == 200
+    assert "Adding Fractions with Unlike Denominators" in page.text
+    assert "<h2>" in page.text  # the plan's own markup, not escaped text
+    forged = url[: url.rindex("/") + 1] + "WzEsMV0.forged"
+    assert requests.get(forged, timeout=10).status_code == 404
