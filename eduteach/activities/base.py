@@ -11,9 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic import BaseModel
 
 from eduteach.activities.common import ActivityRequest, Check, field_checks
 
@@ -90,36 +88,11 @@ class ActivityType:
         """Every problem of an activity at once."""
         return [p for c in self.field_checks(sources).values() for p in c(output, params)]
 
-    def sized_output(self, params: Mapping[str, Any]) -> type[BaseModel] | None:
-        """The output schema with the request's counts written in (minItems = maxItems), so
-        a grammar-constrained server writes exactly as many items as asked; None when the
-        type's counts are not list lengths."""
-        sizes = {name: int(params[key]) for name, key in self.sized_fields.items() if key in params}
-        if not sizes:
-            return None
-        return sized_model(self.output, sizes)
+    def list_sizes(self, params: Mapping[str, Any]) -> dict[str, int]:
+        """The list lengths the request fixes ({"items": 5}), for the schema sent to the model."""
+        return {name: int(params[key]) for name, key in self.sized_fields.items() if key in params}
 
     def check_edit(self, output: Any, params: Mapping[str, Any]) -> list[str]:
         """The problems of a teacher's edit: the sizes the teacher chose are not problems."""
         sizes = self.counts(output) if self.counts else {}
         return self.check(output, {**params, **sizes})
-
-
-def sized_model(model: type[BaseModel], sizes: Mapping[str, int]) -> type[BaseModel]:
-    """``model`` whose JSON schema fixes the length of some list fields (validation unchanged)."""
-
-    def schema(
-        cls: type[BaseModel], core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        written = handler(core_schema)
-        target = handler.resolve_ref_schema(written)
-        for name, size in sizes.items():
-            target["properties"][name]["minItems"] = size
-            target["properties"][name]["maxItems"] = size
-        return written
-
-    return type(
-        model.__name__,
-        (model,),
-        {"__get_pydantic_json_schema__": classmethod(schema), "__module__": model.__module__},
-    )

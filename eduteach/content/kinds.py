@@ -69,7 +69,7 @@ class Kind:
             fixers=self.fixers,
             max_tokens=self.max_tokens,
             keep_flagged=self.is_activity,
-            reply_model=self.activity.sized_output(params or {}) if self.activity else None,
+            list_sizes=self.activity.list_sizes(params or {}) if self.activity else {},
             item_parts=(
                 {self.activity.items_field: self.activity.item_label} if self.activity else {}
             ),

@@ -39,7 +39,7 @@ from eduteach.generation.prompts import (
     new_boundary,
     to_json,
 )
-from eduteach.generation.structured import StructuredMode, schema_text
+from eduteach.generation.structured import StructuredMode, schema_text, sized_model
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
@@ -85,9 +85,10 @@ class GenerationSpec(Generic[T]):
     # with those problems as warnings for the teacher (activities: a flagged item is for the
     # teacher to fix in review, never silently dropped). Plans stay all-or-nothing.
     keep_flagged: bool = False
-    # The schema the model is asked to write to, when it says more than ``output`` (e.g. the
-    # exact number of items this request wants); answers are still validated with ``output``.
-    reply_model: type[BaseModel] | None = None
+    # List lengths this request fixes ({"items": 5}): written into the schema the model is
+    # asked for (whole answer and a repaired list alike); answers are still validated with
+    # ``output`` and its checks.
+    list_sizes: Mapping[str, int] = field(default_factory=dict)
     temperature: float | None = 0.4
     max_source_chars: int = DEFAULT_SOURCE_CHAR_LIMIT
 
@@ -332,6 +333,8 @@ def _repair_parts(
             continue  # an item the draft does not have: the list's own problem covers it
         envelope = _part_envelope(spec.output, segments, part)
         field_name = str(segments[0])
+        if len(segments) == 1 and field_name in spec.list_sizes:
+            envelope = sized_model(envelope, {"value": spec.list_sizes[field_name]})
         description = fields[field_name].description or field_name
         if len(segments) > 1:
             description = f"One item of {field_name}: {description}"
@@ -515,7 +518,7 @@ def generate(
     output = _run_rounds(
         client,
         base=base,
-        reply_schema=spec.reply_model or spec.output,
+        reply_schema=sized_model(spec.output, spec.list_sizes) if spec.list_sizes else spec.output,
         accept=accept,
         spec=spec,
         library=library,

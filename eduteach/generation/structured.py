@@ -11,10 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 class StructuredMode(StrEnum):
@@ -172,3 +175,27 @@ def response_format(
     if mode is StructuredMode.JSON_OBJECT:
         return {"type": "json_object"}
     return None
+
+
+def sized_model(model: type[BaseModel], sizes: Mapping[str, int]) -> type[BaseModel]:
+    """``model`` whose JSON schema fixes the length of some list fields (validation unchanged).
+
+    A grammar-constrained server then writes exactly that many items; a server that ignores
+    the schema is held to it by the checks instead.
+    """
+
+    def schema(
+        cls: type[BaseModel], core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        written = handler(core_schema)
+        target = handler.resolve_ref_schema(written)
+        for name, size in sizes.items():
+            target["properties"][name]["minItems"] = size
+            target["properties"][name]["maxItems"] = size
+        return written
+
+    return type(
+        model.__name__,
+        (model,),
+        {"__get_pydantic_json_schema__": classmethod(schema), "__module__": model.__module__},
+    )

@@ -231,3 +231,16 @@ def test_a_wrong_count_is_still_a_problem_for_the_checks(env: FakeOpenAI, tmp_pa
     )
     assert result.exit_code == 0, result.output
     assert "Needs your check: There are 5 cards but the teacher asked for 6" in result.stdout
+
+
+def test_a_list_repaired_whole_is_asked_for_at_its_size(env: FakeOpenAI, tmp_path: Path) -> None:
+    short = samples.flashcards_data()
+    short["cards"].append(dict(short["cards"][0]))  # a duplicate front: the list is rewritten
+    env.enqueue_json(short)
+    env.enqueue_json({"value": samples.flashcards_data()["cards"]})
+    result = generate(
+        "flashcards", *TOPIC, "--count", "5", "--format", "tsv", "-o", tmp_path / "c.tsv"
+    )
+    assert result.exit_code == 0, result.output
+    value = env.requests[1]["response_format"]["json_schema"]["schema"]["properties"]["value"]
+    assert (value["minItems"], value["maxItems"]) == (5, 5)
