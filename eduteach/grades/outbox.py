@@ -7,7 +7,7 @@ unavailable LMS never makes a student wait or lose work.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from eduteach.storage.models import Attempt, Placement, Publication, ScoreDelivery, utcnow
@@ -29,6 +29,18 @@ def enqueue_score(
     if not publication.graded or not placement.line_item_url:
         return None
     fraction = attempt.points / attempt.max_points if attempt.max_points else 0.0
+    # While the LMS is backing off this line item (a score already failed and waits for its
+    # retry), a new score waits with it instead of knocking on a struggling LMS at once.
+    backoff_until = session.scalar(
+        select(func.max(ScoreDelivery.next_try_at)).where(
+            ScoreDelivery.line_item_url == placement.line_item_url,
+            ScoreDelivery.status == PENDING,
+            ScoreDelivery.tries > 0,
+        )
+    )
+    now = utcnow()
+    if backoff_until is not None and backoff_until.tzinfo is None:
+        backoff_until = backoff_until.replace(tzinfo=now.tzinfo)
     session.execute(
         update(ScoreDelivery)
         .where(
@@ -48,7 +60,7 @@ def enqueue_score(
         score_maximum=publication.score_maximum,
         timestamp=attempt.submitted_at,
         status=PENDING,
-        next_try_at=utcnow(),
+        next_try_at=max(now, backoff_until) if backoff_until else now,
     )
     session.add(delivery)
     session.flush()

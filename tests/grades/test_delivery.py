@@ -100,6 +100,26 @@ def test_an_lms_down_for_a_while_gets_the_score_once_after_it_recovers(
     assert classroom.row(delivery_id).status == "delivered"
 
 
+def test_new_scores_wait_with_the_lms_backoff_instead_of_knocking_at_once(
+    services: Services, classroom: Classroom, ags: AgsServer
+) -> None:
+    ags.go_down(Reply(503, retry_after="120"))
+    first = classroom.submit("student-a", 4, 4, at=SUBMITTED)
+    assert deliver_due(services).retrying == 1
+    waiting_until = aware(classroom.row(first).next_try_at)
+    asked = len(ags.posts)
+
+    # Other students submit while the LMS is backing off: nothing is sent for them now...
+    later = [classroom.submit(f"student-{n}", 3, 4, at=SUBMITTED) for n in "bcd"]
+    assert deliver_due(services).handled == 0
+    assert len(ags.posts) == asked
+    assert {aware(classroom.row(d).next_try_at) for d in later} == {waiting_until}
+
+    # ... and everything goes together once the LMS is back and the wait is over.
+    ags.come_back()
+    assert deliver_due(services, now=waiting_until).delivered == 4
+
+
 def test_an_lms_that_never_recovers_puts_the_score_in_front_of_the_teacher_after_three_days(
     services: Services, classroom: Classroom, ags: AgsServer
 ) -> None:
