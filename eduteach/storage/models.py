@@ -325,3 +325,57 @@ class FlashcardState(Base):
     due_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviews: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StandardsFramework(Base):
+    """A standards framework imported from a 1EdTech CASE package (its CFDocument)."""
+
+    __tablename__ = "standards_frameworks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identifier: Mapped[str] = mapped_column(String(255), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    creator: Mapped[str] = mapped_column(String(500), default="")
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    version: Mapped[str] = mapped_column(String(100), default="")
+    # SHA-256 of the imported file, to tell a re-import of the same file.
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StandardItem(Base):
+    """One CFItem of a framework: a standard with its code, statement and grades."""
+
+    __tablename__ = "standard_items"
+    __table_args__ = (
+        UniqueConstraint("framework_id", "identifier"),
+        Index("ix_standard_items_code", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("standards_frameworks.id", ondelete="CASCADE")
+    )
+    identifier: Mapped[str] = mapped_column(String(255))
+    # humanCodingScheme; empty for grouping items that have none
+    code: Mapped[str] = mapped_column(String(255), default="")
+    statement: Mapped[str] = mapped_column(Text)
+    item_type: Mapped[str] = mapped_column(String(255), default="")
+    # educationLevel: ["KG", "01", ...] as CASE writes them
+    education_levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    parent_identifier: Mapped[str] = mapped_column(String(255), default="")
+    # Lower-cased code and statement, for searching by words on any database.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class AiUseScale(Base):
+    """The school's AI-use levels ("No AI" ... "AI fully allowed"), edited by an admin."""
+
+    __tablename__ = "ai_use_scales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # [{"name": ..., "description": ..., "colour": "#RRGGBB"}], in order from least to most AI
+    levels: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    is_default: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
