@@ -399,6 +399,276 @@
 
   document.querySelectorAll("[data-deck]").forEach(initDeck);
 
+  // --- players: matching by drag and drop (an enhancement over the selects) ---------------
+  // The selects stay the answer: they are what the form posts, what a keyboard or a screen
+  // reader uses, and all there is without this script. Dropping a definition on a term only
+  // sets that term's select, and each term's drop zone shows what its select says. Pointer
+  // Events, because touch screens never fire HTML5 drag events; on a touch screen a drag
+  // starts from a definition's grip, so a swipe anywhere else still scrolls the page.
+  var DRAG_AFTER = 6; // px a press moves before it is a drag: a click stays a click
+  var EDGE = 56; // px from the window's top or bottom where a drag scrolls the page
+  var EDGE_STEP = 14; // px scrolled per frame there
+
+  function initMatching(list) {
+    var root = list.closest("article") || document;
+    var bank = root.querySelector("[data-match-bank]");
+    var slotTemplate = root.querySelector("template[data-match-slot-template]");
+    var announcer = root.querySelector("[data-match-announce]");
+    var form = list.closest("form");
+    var selects = list.querySelectorAll("select");
+    if (!bank || !slotTemplate || !announcer || !form || !selects.length) { return; }
+    // A submitted attempt's answers are shown, not changed.
+    if (Array.prototype.some.call(selects, function (select) { return select.disabled; })) { return; }
+
+    var choices = {};
+    bank.querySelectorAll("[data-match-choice]").forEach(function (item) {
+      choices[item.dataset.matchChoice] = {
+        item: item,
+        letter: item.dataset.letter,
+        text: item.querySelector("[data-choice-text]").textContent
+      };
+      var grip = document.createElement("span");
+      grip.className = "match-grip";
+      grip.setAttribute("aria-hidden", "true");
+      item.insertBefore(grip, item.firstChild);
+    });
+
+    var terms = Array.prototype.map.call(list.querySelectorAll("[data-item]"), function (item) {
+      var select = item.querySelector("select");
+      var label = item.querySelector("label");
+      var slot = slotTemplate.content.firstElementChild.cloneNode(true);
+      slot.querySelector("[data-clear-term]").textContent = label.textContent;
+      item.insertBefore(slot, select);
+      item.classList.add("has-slot");
+      return {
+        item: item,
+        select: select,
+        name: label.textContent,
+        slot: slot,
+        chip: slot.querySelector("[data-match-chip]"),
+        clear: slot.querySelector("[data-match-clear]")
+      };
+    });
+
+    bank.classList.add("is-draggable");
+    list.classList.add("is-droppable");
+    var hint = root.querySelector("[data-match-hint]");
+    if (hint) { hint.hidden = false; }
+
+    function say(text) { announcer.textContent = text; }
+
+    function termOf(element) {
+      var item = element && element.closest("[data-item]");
+      return terms.find(function (term) { return term.item === item; }) || null;
+    }
+
+    // Each drop zone and the list of definitions show what the selects say.
+    function show() {
+      var used = {};
+      terms.forEach(function (term) {
+        var choice = choices[term.select.value];
+        term.slot.classList.toggle("is-filled", Boolean(choice));
+        term.chip.hidden = !choice;
+        term.clear.hidden = !choice;
+        if (choice) {
+          used[term.select.value] = true;
+          term.chip.querySelector("[data-chip-letter]").textContent = choice.letter;
+          term.chip.querySelector("[data-chip-text]").textContent = choice.text;
+        }
+      });
+      Object.keys(choices).forEach(function (value) {
+        choices[value].item.classList.toggle("is-used", Boolean(used[value]));
+      });
+    }
+
+    function changed(term) {
+      term.select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    // A definition dropped on a term leaves any term it was on before: it is moved, not copied.
+    function place(term, value) {
+      var choice = choices[value];
+      var left = terms.filter(function (other) { return other !== term && other.select.value === value; });
+      left.forEach(function (other) {
+        other.select.value = "";
+        changed(other);
+      });
+      term.select.value = value;
+      changed(term);
+      term.slot.classList.add("just-filled");
+      window.setTimeout(function () { term.slot.classList.remove("just-filled"); }, 700);
+      say(term.name + " matched with " + choice.letter + ": " + choice.text + "." +
+        left.map(function (other) { return " " + other.name + " no longer has a match."; }).join(""));
+    }
+
+    function unplace(term) {
+      term.select.value = "";
+      changed(term);
+      say(term.name + ": match cleared.");
+    }
+
+    list.addEventListener("change", function (event) {
+      if (event.target.tagName === "SELECT") { show(); }
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-match-clear]");
+      if (!button) { return; }
+      var term = termOf(button);
+      unplace(term);
+      term.select.focus();
+    });
+    // "Start again" on a teacher's preview empties the selects without a change event.
+    document.addEventListener("click", function (event) {
+      var again = event.target.closest("[data-start-again]");
+      if (again && form.contains(again)) { show(); }
+    });
+    // The browser may put back a page's earlier choices when the student comes back to it.
+    window.addEventListener("pageshow", show);
+
+    // --- dragging ---
+    var drag = null;
+
+    function dragSource(event) {
+      var item = event.target.closest("[data-match-choice]");
+      if (item && bank.contains(item)) { return { element: item, value: item.dataset.matchChoice, from: null }; }
+      var chip = event.target.closest("[data-match-chip]");
+      var term = chip && termOf(chip);
+      if (term && term.select.value) { return { element: chip, value: term.select.value, from: term }; }
+      return null;
+    }
+
+    function ghostFor(value) {
+      var choice = choices[value];
+      var ghost = document.createElement("div");
+      ghost.className = "match-ghost";
+      ghost.setAttribute("aria-hidden", "true");
+      var grip = document.createElement("span");
+      grip.className = "match-grip";
+      var letter = document.createElement("span");
+      letter.className = "letter";
+      letter.textContent = choice.letter;
+      var text = document.createElement("span");
+      text.textContent = choice.text;
+      ghost.appendChild(grip);
+      ghost.appendChild(letter);
+      ghost.appendChild(text);
+      return ghost;
+    }
+
+    // What lies under the pointer: a term, the list of definitions, or nothing.
+    function targetAt(x, y) {
+      var under = document.elementFromPoint(x, y);
+      if (!under) { return null; }
+      if (bank.contains(under)) { return "bank"; }
+      return list.contains(under) ? termOf(under) : null;
+    }
+
+    function follow(x, y) {
+      drag.x = x;
+      drag.y = y;
+      // Moved with the CSS object model, which a style-src 'self' policy allows.
+      drag.ghost.style.transform = "translate(" + (x - drag.grabX) + "px, " + (y - drag.grabY) + "px)";
+      var target = targetAt(x, y);
+      if (target !== drag.over) {
+        if (drag.over && drag.over !== "bank") { drag.over.item.classList.remove("is-over"); }
+        if (target && target !== "bank") { target.item.classList.add("is-over"); }
+        drag.over = target;
+      }
+    }
+
+    // Near the window's edge the page scrolls, so a term below the fold can be reached.
+    function scrollNearEdge() {
+      if (!drag || !drag.ghost) { return; }
+      var step = drag.y < EDGE ? -EDGE_STEP : drag.y > window.innerHeight - EDGE ? EDGE_STEP : 0;
+      if (step) {
+        var before = window.scrollY;
+        window.scrollBy(0, step);
+        if (window.scrollY !== before) { follow(drag.x, drag.y); }
+      }
+      drag.frame = window.requestAnimationFrame(scrollNearEdge);
+    }
+
+    function begin() {
+      drag.ghost = ghostFor(drag.value);
+      document.body.appendChild(drag.ghost);
+      drag.grabX = 18;
+      drag.grabY = drag.ghost.offsetHeight / 2;
+      drag.element.classList.add("is-dragged");
+      list.classList.add("is-dragging");
+      follow(drag.x, drag.y);
+      drag.frame = window.requestAnimationFrame(scrollNearEdge);
+    }
+
+    function end(drop) {
+      var done = drag;
+      drag = null;
+      if (!done.ghost) { return; }
+      window.cancelAnimationFrame(done.frame);
+      done.ghost.remove();
+      done.element.classList.remove("is-dragged");
+      list.classList.remove("is-dragging");
+      if (done.over && done.over !== "bank") { done.over.item.classList.remove("is-over"); }
+      if (!drop || !done.over) { return; }
+      if (done.over === "bank") {
+        if (done.from) { unplace(done.from); }
+      } else if (done.over !== done.from) {
+        place(done.over, done.value);
+      }
+    }
+
+    function press(event) {
+      if (drag || !event.isPrimary || event.button !== 0) { return; }
+      if (event.pointerType !== "mouse" && !event.target.closest(".match-grip")) { return; }
+      var source = dragSource(event);
+      if (!source) { return; }
+      event.preventDefault();
+      drag = {
+        element: source.element, value: source.value, from: source.from, pointer: event.pointerId,
+        startX: event.clientX, startY: event.clientY, x: event.clientX, y: event.clientY,
+        ghost: null, over: null, frame: 0
+      };
+      source.element.setPointerCapture(event.pointerId);
+    }
+
+    function move(event) {
+      if (!drag || event.pointerId !== drag.pointer) { return; }
+      if (!drag.ghost) {
+        var moved = Math.abs(event.clientX - drag.startX) + Math.abs(event.clientY - drag.startY);
+        if (moved < DRAG_AFTER) { return; }
+        drag.x = event.clientX;
+        drag.y = event.clientY;
+        begin();
+      }
+      event.preventDefault();
+      follow(event.clientX, event.clientY);
+    }
+
+    function release(event) {
+      if (drag && event.pointerId === drag.pointer) { end(event.type === "pointerup"); }
+    }
+
+    [bank, list].forEach(function (area) {
+      area.addEventListener("pointerdown", press);
+      area.addEventListener("pointermove", move);
+      area.addEventListener("pointerup", release);
+      area.addEventListener("pointercancel", release);
+      area.addEventListener("lostpointercapture", release);
+      // The browser's own drag of selected text would fight the pointer.
+      area.addEventListener("dragstart", function (event) {
+        if (event.target.closest && event.target.closest("[data-match-choice], [data-match-chip]")) {
+          event.preventDefault();
+        }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (drag && event.key === "Escape") { end(false); }
+    });
+
+    show();
+  }
+
+  document.querySelectorAll("[data-match-terms]").forEach(initMatching);
+
   // --- a student's answers are sent once ----------------------------------------------------
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
