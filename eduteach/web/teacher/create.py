@@ -18,6 +18,8 @@ from eduteach.generation.schemas import (
     teacher_messages,
 )
 from eduteach.lti.roles import Audience
+from eduteach.standards import VERIFIED_PARAM, list_frameworks, verify_lines
+from eduteach.standards.verified import line_code
 
 from ..security import requires_launch
 from . import bp
@@ -60,6 +62,20 @@ def _as_form(params: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
+def _split_standards(values: Mapping[str, str]) -> tuple[list[tuple[str, str]], str]:
+    """The picked standards as (line, code) chips, and the typed lines for the text box."""
+    verified = {c.casefold() for c in values.get(VERIFIED_PARAM, "").split()}
+    picked: list[tuple[str, str]] = []
+    typed: list[str] = []
+    for line in values.get("standards", "").splitlines():
+        code = line_code(line)
+        if code and code.casefold() in verified:
+            picked.append((" ".join(line.split()), code))
+        elif line.strip():
+            typed.append(line)
+    return picked, "\n".join(typed)
+
+
 def _form_page(
     kind: Kind,
     values: Mapping[str, str],
@@ -67,11 +83,16 @@ def _form_page(
     kept_key: str = "",
     kept_sources: list[dict[str, Any]] | None = None,
 ) -> str:
+    picked, typed = _split_standards(values)
+    with services().db.session() as s:
+        frameworks = list_frameworks(s)
     return render_page(
         "teacher/create.html",
         kind=kind,
         fields=set(kind.request.model_fields),
-        values=values,
+        values={**values, "standards": typed},
+        picked_standards=picked,
+        frameworks=frameworks,
         errors=errors,
         grades=GRADES,
         tones=TONES,
@@ -81,6 +102,16 @@ def _form_page(
             for s in kept_sources or []
         ],
     )
+
+
+def _verified(standards: str) -> list[str]:
+    """Codes of the standard lines found in imported frameworks (see eduteach.standards).
+
+    The picker's hidden ``verified_standards`` fields only help its script; each line is
+    looked up again here, so a forged field verifies nothing.
+    """
+    with services().db.session() as s:
+        return verify_lines(s, standards.splitlines())
 
 
 @bp.get("/new/<kind_name>")
@@ -110,6 +141,8 @@ def create(kind_name: str) -> ResponseReturnValue:
     # Checkbox groups (a quiz's question types) send one value per box.
     for name in MULTI_VALUE_FIELDS & set(kind.request.model_fields):
         form[name] = ",".join(request.form.getlist(name))
+    # Picked standards come one per chip, typed ones in the text box: all are lines.
+    form["standards"] = "\n".join(request.form.getlist("standards"))
     errors: dict[str, str] = {}
     wanted: BaseModel | None = None
     try:
@@ -133,6 +166,8 @@ def create(kind_name: str) -> ResponseReturnValue:
                 f"With pasted text, choose at most {DEFAULT_LIMITS.max_files - 1} files."
             )
         sources.append(pasted)
+    verified = _verified(form["standards"])
+    form[VERIFIED_PARAM] = "\n".join(verified)
     if errors or wanted is None:
         # Files read so far are kept; pasted text stays in its box.
         key = keep(store, course, files.sources)
@@ -142,7 +177,7 @@ def create(kind_name: str) -> ResponseReturnValue:
             s,
             action="create",
             kind_name=kind.name,
-            params=dump_params(wanted),
+            params=dump_params(wanted) | ({VERIFIED_PARAM: verified} if verified else {}),
             sources=sources,
         )
         job_id = job.id
