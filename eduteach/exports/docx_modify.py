@@ -1,0 +1,116 @@
+"""Word document of a modified text: every version with its measured reading level.
+
+Each version keeps the structure the model wrote as markdown (headings, lists, tables). What
+changed is printed as a list under the version, or, when the teacher asks, attached to the
+version's title as Word comments, so the student copy stays clean once they are deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from eduteach.exports.docx_base import BASE_DOCX, DocumentBuilder, DocumentMeta
+from eduteach.readability import measure
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+COMMENT_AUTHOR = "EduTeach"
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table(b: DocumentBuilder, rows: list[list[str]]) -> None:
+    width = max(len(row) for row in rows)
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    b.grid(padded[0], padded[1:], [1 / width] * width)
+
+
+def _flush(b: DocumentBuilder, kind: str, items: list[Any]) -> None:
+    if not items:
+        return
+    if kind == "paragraph":
+        b.paragraph(" ".join(items))
+    elif kind == "bullets":
+        b.bullets(items)
+    elif kind == "numbered":
+        b.numbered(items)
+    elif kind == "table":
+        _table(b, items)
+
+
+def markdown_blocks(b: DocumentBuilder, text: str, top: int = 2) -> None:
+    """Markdown-like text as Word headings, lists, tables and paragraphs."""
+    kind: str = ""
+    items: list[Any] = []
+    for line in [*text.splitlines(), ""]:
+        heading = _HEADING.match(line)
+        bullet, number = _BULLET.match(line), _NUMBER.match(line)
+        if heading:
+            found, value = "heading", heading.group(2).strip()
+        elif line.strip().startswith("|"):
+            found, value = "table", None if _RULE.match(line) else _cells(line)
+        elif bullet:
+            found, value = "bullets", bullet.group(1).strip()
+        elif number:
+            found, value = "numbered", number.group(1).strip()
+        elif line.strip():
+            found, value = "paragraph", line.strip()
+        else:
+            found, value = "", None
+        if found != kind:
+            _flush(b, kind, items)
+            kind, items = found, []
+        if found == "heading" and heading:
+            b.heading(str(value), min(3, top + len(heading.group(1)) - 1))
+            kind = ""
+        elif value is not None:
+            items.append(value)
+
+
+def _changes(b: DocumentBuilder, title: Any, changes: Sequence[str], as_comments: bool) -> None:
+    if as_comments and title.runs:
+        for change in changes:
+            b.document.add_comment(title.runs, text=change, author=COMMENT_AUTHOR, initials="ET")
+        return
+    b.heading("What changed", 3)
+    b.bullets(changes)
+
+
+def _version(b: DocumentBuilder, version: Mapping[str, Any], as_comments: bool) -> None:
+    title = b.page_title(str(version["label"]))
+    reading = measure(str(version["text"]))
+    b.labelled("Measured reading level", reading.label())
+    if version.get("standards"):
+        b.labelled("Standards", ", ".join(str(code) for code in version["standards"]))
+    markdown_blocks(b, str(version["text"]))
+    glossary = version.get("glossary") or []
+    if glossary:
+        b.heading("Glossary", 3)
+        b.labelled_bullets([(str(e["term"]), str(e["meaning"])) for e in glossary])
+    _changes(b, title, [str(c) for c in version.get("changes") or []], as_comments)
+
+
+def render_modified_docx(
+    data: Mapping[str, Any],
+    meta: DocumentMeta,
+    *,
+    original: str = "",
+    comments: bool = False,
+    base: Path = BASE_DOCX,
+) -> bytes:
+    """One document with every version; ``original`` adds its measured level for comparison."""
+    b = DocumentBuilder(meta, str(data["title"]), base)
+    b.title(str(data["title"]), f"{len(data['versions'])} version(s)")
+    b.note()
+    if original:
+        b.labelled("Original reading level", measure(original).label())
+    for version in data["versions"]:
+        _version(b, version, comments)
+    return b.to_bytes()
