@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session
 
-from .commands import generate
+from .commands import generate, modify
+from .commands.guidelines import ai_levels
+from .commands.standards import standards
 from .config import ConfigError, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -415,3 +417,7 @@ def demo(host: str, port: int, lms_port: int, workers: int) -> None:
 
 
 main.add_command(generate)
+main.add_command(ai_levels)  # the school's AI-use scale (issue 6)
+main.add_command(standards)  # CASE standards frameworks (issue 6)
+main.add_command(modify.modify)  # modify material (issue 6)
+main.add_command(modify.readability)  # reading level of a file (issue 6)

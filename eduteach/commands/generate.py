@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from eduteach.commands.guidelines import guidelines as guidelines_command
 from eduteach.commands.options import (
     activity_options,
     activity_values,
@@ -197,3 +198,7 @@ def quiz(**values: Any) -> None:
 def self_quiz(**values: Any) -> None:
     """A practice quiz: the same questions, with feedback at once and no grade."""
     _make_activity("self_quiz", _quiz_fields(values), values)
+
+
+# AI-use guidelines (issue 6): its own module, as it also reads the school's scale.
+generate.add_command(guidelines_command)

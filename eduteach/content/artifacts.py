@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from eduteach.exports.activity_docx import render_activity_docx
 from eduteach.exports.docx_base import DocumentMeta, grade_label
+from eduteach.exports.docx_guidelines import render_guidelines_docx
+from eduteach.exports.docx_modify import render_modified_docx
 from eduteach.exports.docx_plans import render_lesson_plan_docx, render_unit_plan_docx
 from eduteach.generation import GenerationResult
 from eduteach.generation.parts import get_part, parse_path, set_part
@@ -229,6 +231,10 @@ def render_docx(session: Session, artifact: Artifact) -> bytes:
         # "Download Word" of an activity is its student copy (the key is its own download).
         activity = kind_.output.model_validate(data)
         return render_activity_docx(kind_.name, activity, artifact.params, meta, answer_key=False)
+    if artifact.kind == "ai_guidelines":
+        return render_guidelines_docx(data, artifact.params, meta)
+    if artifact.kind == "modified_text":
+        return render_modified_docx(data, meta)
     if artifact.kind == "unit_plan":
         lessons = {slot: current_data(child) for slot, child in children(session, artifact).items()}
         return render_unit_plan_docx(data, lessons, meta)

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from eduteach import guidelines, modify
 from eduteach.activities import ACTIVITIES, ActivityType
 from eduteach.generation import GenerationSpec
 from eduteach.generation.schemas import PLAN_KINDS
@@ -22,6 +23,7 @@ from eduteach.generation.validators import (
     PLAN_WHOLE_CHECKS,
     Check,
 )
+from eduteach.standards.verified import requiring_real_codes
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,43 @@ ACTIVITY_KINDS: dict[str, Kind] = {
 }
 
 KINDS: dict[str, Kind] = PLANS | ACTIVITY_KINDS
+
+# AI-use guidelines for an assignment (issue 6, part C): the level comes from the school's
+# scale in the request's params; the checks make the guidance match it.
+KINDS[guidelines.KIND_NAME] = Kind(
+    name=guidelines.KIND_NAME,
+    label=guidelines.LABEL,
+    request=guidelines.GuidelinesRequest,
+    output=guidelines.AiGuidelines,
+    field_checks=guidelines.FIELD_CHECKS,
+    whole_checks=guidelines.WHOLE_CHECKS,
+    max_tokens=guidelines.MAX_TOKENS,
+)
+
+
+# Modified material (issue 6, part B): its spec measures each version's reading level and
+# repairs version by version, keeping a version still off target with a warning.
+@dataclass(frozen=True)
+class _ModifyKind(Kind):
+    def spec(
+        self, sources: Sequence[str] = (), params: Mapping[str, Any] | None = None
+    ) -> GenerationSpec[Any]:
+        return modify.spec(sources, params)
+
+
+KINDS[modify.KIND] = _ModifyKind(
+    name=modify.KIND,
+    label=modify.LABEL,
+    request=modify.ModifyRequest,
+    output=modify.ModifiedText,
+    field_checks={"versions": modify.version_checks()},
+    whole_checks=(),
+    max_tokens=modify.MAX_TOKENS,
+)
+
+# Standards picked from imported frameworks (issue 6, part A): a plan or quiz may cite their
+# codes only exactly as the framework writes them (eduteach.standards.verified).
+KINDS.update(requiring_real_codes(KINDS))
 
 
 def kind(name: str) -> Kind:

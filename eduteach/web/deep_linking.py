@@ -150,7 +150,7 @@ def _read_settings(form: Any) -> tuple[dict[str, Any], float, dict[str, str]]:
 
 def _plan_html(artifact: Artifact) -> str:
     return render_template(
-        "deep_linking/plan_item.html",
+        [f"deep_linking/{artifact.kind}_item.html", "deep_linking/plan_item.html"],
         artifact=artifact,
         kind=KINDS[artifact.kind],
         data=artifacts.current_data(artifact),

@@ -8,6 +8,16 @@ from flask import Blueprint
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
-from . import activities, create, exports, jobs, results, review  # noqa: E402  - the views register themselves on bp
+from . import activities, create, exports, guidelines, jobs, results, review, standards  # noqa: E402  - the views register themselves on bp
 
-__all__ = ["activities", "bp", "create", "exports", "jobs", "results", "review"]
+__all__ = [
+    "activities",
+    "bp",
+    "create",
+    "exports",
+    "guidelines",
+    "jobs",
+    "results",
+    "review",
+    "standards",
+]

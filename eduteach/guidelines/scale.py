@@ -1,0 +1,263 @@
+"""The school's AI-use scale: its levels, their checks, and where the school's default is kept.
+
+A level's colour is shown as a badge behind its name, on screen, in the LMS and in Word, so
+it must be readable: white or dark text on it must reach the WCAG AA contrast of 4.5:1.
+The colour is never the only cue; the level's name is always written next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eduteach.storage.models import AiUseScale, utcnow
+
+from .colours import DARK, MIN_CONTRAST, WHITE, contrast_ratio, text_colour
+
+MIN_LEVELS = 2
+MAX_LEVELS = 8
+MAX_NAME = 80
+MAX_DESCRIPTION = 400
+DEFAULT_SCALE_NAME = "School AI-use scale"
+
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_NO_AI = re.compile(r"^\s*no\s+ai\b", re.IGNORECASE)
+
+
+class ScaleError(ValueError):
+    """A scale that cannot be used; ``problems`` are sentences an administrator can act on."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+class Level(BaseModel):
+    """One level of the scale, from least to most AI.
+
+    ``ai_allowed`` and ``disclosure_required`` tell the checks what guidance for this level
+    must say (a level without AI lists no allowed uses; one with disclosure explains it).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    colour: str
+    ai_allowed: bool = True
+    disclosure_required: bool = True
+
+    @property
+    def text_colour(self) -> str:
+        """White or dark text, whichever reads better on this level's colour."""
+        return text_colour(self.colour)
+
+
+class Scale(BaseModel):
+    """A named list of levels, ordered from least to most AI use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = DEFAULT_SCALE_NAME
+    levels: tuple[Level, ...] = Field(min_length=1)
+
+    def level(self, position: int) -> Level:
+        """The level at ``position`` (1-based, as teachers count); IndexError outside."""
+        if not 1 <= position <= len(self.levels):
+            raise IndexError(position)
+        return self.levels[position - 1]
+
+
+DEFAULT_SCALE = Scale(
+    levels=(
+        Level(
+            name="No AI",
+            description=(
+                "Students complete the whole assignment without any AI tools, so that the work "
+                "shows what they can do on their own."
+            ),
+            colour="#B42318",
+            ai_allowed=False,
+            disclosure_required=False,
+        ),
+        Level(
+            name="AI for planning only",
+            description=(
+                "Students may use AI to brainstorm, plan or research ideas, but write and "
+                "create everything they hand in themselves, and say how they used AI."
+            ),
+            colour="#F5B800",
+        ),
+        Level(
+            name="AI as a collaborator, with disclosure",
+            description=(
+                "Students may use AI to help draft, give feedback and improve their work, "
+                "checking what it says and explaining how they used it."
+            ),
+            colour="#175CD3",
+        ),
+        Level(
+            name="AI fully allowed, with disclosure",
+            description=(
+                "Students may use AI throughout the assignment, as long as they take "
+                "responsibility for the result and disclose and cite every use."
+            ),
+            colour="#067647",
+        ),
+    )
+)
+"""The scale a school starts with until an administrator sets its own."""
+
+
+# --- reading a scale an administrator wrote ------------------------------------------------
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, limit: int) -> tuple[str, list[str]]:
+    value = raw.get(key)
+    if not isinstance(value, str) or not " ".join(value.split()):
+        return "", [f"{where} needs a {key} (some text)."]
+    value = " ".join(value.split())
+    if len(value) > limit:
+        return value, [f"{where}: keep the {key} under {limit} characters."]
+    return value, []
+
+
+def _flag(raw: Mapping[str, Any], key: str, where: str, default: bool) -> tuple[bool, list[str]]:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        return default, [f'{where}: "{key}" must be true or false.']
+    return value, []
+
+
+def _level(raw: object, position: int) -> tuple[Level | None, list[str]]:
+    where = f"Level {position}"
+    if not isinstance(raw, Mapping):
+        return None, [f"{where} must be an object with a name, a description and a colour."]
+    unknown = sorted(set(raw) - set(Level.model_fields))
+    problems = [f'{where}: "{key}" is not a setting of a level.' for key in unknown]
+    name, found = _text(raw, "name", where, MAX_NAME)
+    problems += found
+    if name:
+        where = f"Level {position} (“{name}”)"
+    description, found = _text(raw, "description", where, MAX_DESCRIPTION)
+    problems += found
+    allowed, found = _flag(raw, "ai_allowed", where, not _NO_AI.match(name))
+    problems += found
+    disclosure, found = _flag(raw, "disclosure_required", where, allowed)
+    problems += found
+    colour = raw.get("colour")
+    if not isinstance(colour, str) or not _COLOUR.match(colour.strip()):
+        problems.append(f"{where}: the colour must be written as #RRGGBB, for example #175CD3.")
+    else:
+        colour = colour.strip().upper()
+        best = max(contrast_ratio(colour, WHITE), contrast_ratio(colour, DARK))
+        if best < MIN_CONTRAST:
+            problems.append(
+                f"{where}: neither white nor dark text is readable on {colour} (best contrast "
+                f"{best:.1f}:1, at least {MIN_CONTRAST}:1 is needed); choose a darker or "
+                "lighter colour."
+            )
+    if name and _NO_AI.match(name) and allowed:
+        problems.append(f'{where} is called “No AI” but has "ai_allowed": true.')
+    if disclosure and not allowed:
+        problems.append(f"{where} allows no AI, so it cannot require disclosing AI use.")
+    if problems:
+        return None, problems
+    return Level(
+        name=name,
+        description=description,
+        colour=str(colour),
+        ai_allowed=allowed,
+        disclosure_required=disclosure,
+    ), []
+
+
+def parse_scale(data: object) -> Scale:
+    """A scale from an administrator's JSON (``{"name": ..., "levels": [...]}`` or the list).
+
+    Raises ``ScaleError`` listing every problem at once, so one round of fixes is enough.
+    """
+    if isinstance(data, list):
+        data = {"levels": data}
+    if not isinstance(data, Mapping):
+        raise ScaleError(['The file must hold an object with "levels": a list of levels.'])
+    unknown = sorted(set(data) - {"name", "levels"})
+    problems = [f'"{key}" is not a setting of a scale; use "name" and "levels".' for key in unknown]
+    name = data.get("name", DEFAULT_SCALE_NAME)
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        problems.append("The scale's name must be some text under 200 characters.")
+    raw_levels = data.get("levels")
+    if not isinstance(raw_levels, list):
+        raise ScaleError([*problems, 'The scale needs "levels": a list of levels.'])
+    if not MIN_LEVELS <= len(raw_levels) <= MAX_LEVELS:
+        problems.append(
+            f"A scale has between {MIN_LEVELS} and {MAX_LEVELS} levels "
+            f"(this one has {len(raw_levels)})."
+        )
+    levels: list[Level] = []
+    for position, raw in enumerate(raw_levels, start=1):
+        level, found = _level(raw, position)
+        problems += found
+        if level is not None:
+            levels.append(level)
+    seen: dict[str, int] = {}
+    for position, level in enumerate(levels, start=1):
+        key = level.name.casefold()
+        if key in seen:
+            problems.append(f"Two levels are called “{level.name}”: give each level its own name.")
+        seen.setdefault(key, position)
+    if problems:
+        raise ScaleError(problems)
+    try:
+        return Scale(name=" ".join(str(name).split()), levels=tuple(levels))
+    except ValidationError as exc:  # pragma: no cover - every rule is checked above
+        raise ScaleError([str(exc)]) from None
+
+
+def scale_json(scale: Scale) -> dict[str, Any]:
+    """The scale as the JSON an administrator edits (what ``parse_scale`` reads back)."""
+    return scale.model_dump(mode="json")
+
+
+# --- the school's scale in the database ------------------------------------------------------
+
+
+def _default_row(session: Session) -> AiUseScale | None:
+    return session.scalars(
+        select(AiUseScale).where(AiUseScale.is_default.is_(True)).order_by(AiUseScale.id)
+    ).first()
+
+
+def school_scale(session: Session) -> Scale:
+    """The school's default scale; the built-in one is stored first when there is none."""
+    row = _default_row(session)
+    if row is None:
+        row = AiUseScale(
+            name=DEFAULT_SCALE.name,
+            levels=[level.model_dump(mode="json") for level in DEFAULT_SCALE.levels],
+            is_default=True,
+        )
+        session.add(row)
+        session.flush()
+    try:
+        return parse_scale({"name": row.name, "levels": row.levels})
+    except ScaleError:
+        # A row edited by hand into something unusable must not stop teachers working.
+        return DEFAULT_SCALE
+
+
+def set_school_scale(session: Session, scale: Scale) -> None:
+    """Make ``scale`` the school's default (the stored row is updated in place)."""
+    row = _default_row(session)
+    if row is None:
+        row = AiUseScale(is_default=True)
+        session.add(row)
+    row.name = scale.name
+    row.levels = [level.model_dump(mode="json") for level in scale.levels]
+    row.updated_at = utcnow()
+    session.flush()
