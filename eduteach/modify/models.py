@@ -53,7 +53,7 @@ def _levels(raw: object) -> object:
         if value not in LEVELS:
             raise PydanticCustomError(
                 "differentiate",
-                "Choose versions from: {choices} (you wrote {value!r}).",
+                "Choose versions from: {choices} (you wrote '{value}').",
                 {"choices": ", ".join(LEVELS), "value": str(item).strip()},
             )
         if value not in chosen:

@@ -298,6 +298,11 @@ _OUR_ERRORS = {
     "choice",
     "switch",
     "item_types",
+    # modifying material (eduteach.modify)
+    "operations",
+    "reading_level",
+    "differentiate",
+    "key_terms",
 }
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
-from . import activities, create, exports, guidelines, jobs, results, review, standards  # noqa: E402  - the views register themselves on bp
+from . import activities, create, exports, guidelines, jobs, modify, results, review, standards  # noqa: E402  - the views register themselves on bp
 
 __all__ = [
     "activities",
@@ -17,6 +17,7 @@ __all__ = [
     "exports",
     "guidelines",
     "jobs",
+    "modify",
     "results",
     "review",
     "standards",

@@ -132,6 +132,12 @@ def review(artifact_id: int) -> ResponseReturnValue:
                 edit=request.args.get("edit", ""),
                 regen=request.args.get("regenerate", ""),
             )
+        if artifact.kind == "modified_text":
+            # Imported here: the modify screens import this module (DOCX_MIME).
+            from .modify import modify_page
+
+            edit = request.args.get("edit", "")
+            return modify_page(s, artifact, edit=int(edit) if edit.isdigit() else 0)
         return _page(
             s,
             artifact,
