@@ -11,7 +11,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.guidelines import samples
 from tests.lti.conftest import Lti
 from tests.teacher.conftest import point_tool_at
-from tests.teacher.test_browser_flow import accessibility_problems
+from tests.teacher.test_browser_flow import accessibility_problems, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -55,4 +55,4 @@ def test_a_teacher_writes_guidelines_for_an_assignment(
         samples.with_ai()["title"], timeout=20_000
     )
     expect(tool.locator("#sec-allowed_uses")).to_contain_text(samples.with_ai()["allowed_uses"][0])
-    assert not accessibility_problems(page)
+    shoot(page, "guidelines_review")

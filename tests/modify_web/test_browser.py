@@ -13,7 +13,7 @@ from tests.lti.conftest import Lti
 from tests.modify.texts import EASY
 from tests.modify_web import samples
 from tests.teacher.conftest import point_tool_at
-from tests.teacher.test_browser_flow import accessibility_problems
+from tests.teacher.test_browser_flow import accessibility_problems, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +64,7 @@ def test_a_teacher_modifies_a_reading_and_compares_the_levels(
     expect(tool.locator("[data-measured=version-1]")).to_have_text(measure(EASY).label())
     assert not problems(page)
 
+    shoot(page, "modify_review")
     # Side by side on a desktop, stacked on a phone.
     original, version = tool.locator("#original"), tool.locator("#version-1")
     left, right = original.bounding_box(), version.bounding_box()
