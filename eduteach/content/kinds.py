@@ -8,7 +8,7 @@ alike. An activity kind also carries its ``ActivityType`` (scoring, editor, play
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,7 +23,7 @@ from eduteach.generation.validators import (
     PLAN_WHOLE_CHECKS,
     Check,
 )
-from eduteach.standards.verified import requiring_real_codes
+from eduteach.standards.verified import CITED_CODES, real_codes_check, requiring_real_codes
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,16 @@ class _ModifyKind(Kind):
     def spec(
         self, sources: Sequence[str] = (), params: Mapping[str, Any] | None = None
     ) -> GenerationSpec[Any]:
-        return modify.spec(sources, params)
+        """The modify recipe (its checks depend on the material), plus the check that a version
+        cites only codes that exist in the imported frameworks."""
+        base = modify.spec(sources, params)
+        own = base.field_checks["versions"]
+        real_codes = real_codes_check(*CITED_CODES[modify.KIND])
+
+        def versions(output: Any, values: Mapping[str, Any]) -> list[str]:
+            return [*own(output, values), *real_codes(output, values)]
+
+        return replace(base, field_checks={**base.field_checks, "versions": versions})
 
 
 KINDS[modify.KIND] = _ModifyKind(

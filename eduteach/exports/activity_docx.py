@@ -38,6 +38,7 @@ from eduteach.exports.docx_base import (
     Labels,
     load_labels,
 )
+from eduteach.exports.docx_plans import standard_mark, verified_codes
 
 GROUP = "activity_sheets"  # the labels.toml table holding these documents' words
 BOX, TICKED = "\u2610", "\u2611"  # ☐ ☑
@@ -250,11 +251,11 @@ def _indented(b: DocumentBuilder, label: str, text: str) -> Any:
     return paragraph
 
 
-def _levels(b: DocumentBuilder, item: QuizItem) -> Any:
+def _levels(b: DocumentBuilder, item: QuizItem, verified: list[str] | None) -> Any:
     """ "Bloom: Apply · DOK: 2 · Standard: ...", for the teacher's copy."""
     parts = [("bloom", _say(b.labels, f"bloom_{item.bloom}")), ("dok", str(item.dok))]
     if item.standard.strip():
-        parts.append(("standard", item.standard.strip()))
+        parts.append(("standard", standard_mark(item.standard, verified)))
     paragraph = _keep_with_next(b.paragraph())
     paragraph.paragraph_format.left_indent = OPTION_INDENT
     for number, (label, value) in enumerate(parts):
@@ -263,7 +264,9 @@ def _levels(b: DocumentBuilder, item: QuizItem) -> Any:
     return paragraph
 
 
-def _quiz_item(b: DocumentBuilder, number: int, item: QuizItem, key: bool) -> None:
+def _quiz_item(
+    b: DocumentBuilder, number: int, item: QuizItem, key: bool, verified: list[str] | None
+) -> None:
     question = _keep_with_next(b.paragraph())
     question.add_run(f"{number}.  ", style="Label")
     question.add_run(item.question)
@@ -281,15 +284,16 @@ def _quiz_item(b: DocumentBuilder, number: int, item: QuizItem, key: bool) -> No
         lines.append(_indented(b, label, answer))
     if key:
         lines.append(_indented(b, _say(b.labels, "explanation"), item.explanation))
-        lines.append(_levels(b, item))
+        lines.append(_levels(b, item, verified))
     last = lines[-1]
     last.paragraph_format.keep_with_next = False
     last.paragraph_format.space_after = ITEM_GAP
 
 
 def _quiz(b: DocumentBuilder, quiz: Quiz, params: Mapping[str, Any], key: bool) -> None:
+    verified = verified_codes(params)
     for number, item in enumerate(quiz.items, start=1):
-        _quiz_item(b, number, item, key)
+        _quiz_item(b, number, item, key, verified)
 
 
 RENDERERS: dict[str, Renderer] = {

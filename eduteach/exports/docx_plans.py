@@ -14,6 +14,38 @@ from eduteach.exports.docx_base import BASE_DOCX, DocumentBuilder, DocumentMeta,
 
 Plan = Mapping[str, Any]
 
+UNVERIFIED = "(unverified)"
+
+
+def verified_codes(params: Mapping[str, Any]) -> list[str] | None:
+    """The verified codes of a request that has standards, or None when none were looked up.
+
+    Without the list (older artifacts, no framework imported) nothing is marked: the document
+    cannot tell a typed standard from a checked one.
+    """
+    if not params.get("standards") or "standards_verified" not in params:
+        return None
+    return [str(code) for code in params.get("standards_verified") or []]
+
+
+def standard_mark(code: str, verified: Sequence[str] | None) -> str:
+    """A cited code as printed: followed by "(unverified)" when it is not an imported code."""
+    code = code.strip()
+    if verified is None or not code or code.casefold() in {v.casefold() for v in verified}:
+        return code
+    return f"{code} {UNVERIFIED}"
+
+
+def _marked(plan: Plan, verified: Sequence[str] | None) -> Plan:
+    """The plan with each standard's code marked, so every place that prints it agrees."""
+    standards = plan.get("standards")
+    if verified is None or not standards:
+        return plan
+    marked = [
+        dict(s) | {"code": standard_mark(str(s.get("code") or ""), verified)} for s in standards
+    ]
+    return {**plan, "standards": marked}
+
 
 def _texts(data: Plan, key: str) -> list[str]:
     return [str(item) for item in data.get(key) or [] if str(item).strip()]
@@ -169,8 +201,18 @@ def _details(b: DocumentBuilder, standards: Sequence[Mapping[str, Any]]) -> None
     )
 
 
-def render_lesson_plan_docx(plan: Plan, meta: DocumentMeta, *, base: Path = BASE_DOCX) -> bytes:
-    """A lesson plan (plain or Minecraft Education) as a printable .docx file."""
+def render_lesson_plan_docx(
+    plan: Plan,
+    meta: DocumentMeta,
+    *,
+    verified: Sequence[str] | None = None,
+    base: Path = BASE_DOCX,
+) -> bytes:
+    """A lesson plan (plain or Minecraft Education) as a printable .docx file.
+
+    ``verified`` (see ``verified_codes``) marks the plan's other standards "(unverified)".
+    """
+    plan = _marked(plan, verified)
     title = str(plan.get("title") or "")
     b = DocumentBuilder(meta, title, base)
     b.title(title, f"{b.labels('lesson_plan')} · {meta.subject} · {meta.grade}")
@@ -200,14 +242,18 @@ def render_unit_plan_docx(
     lessons: Mapping[int, Plan],
     meta: DocumentMeta,
     *,
+    verified: Sequence[str] | None = None,
     base: Path = BASE_DOCX,
 ) -> bytes:
     """A unit plan and its lessons as one printable .docx file.
 
     ``lessons`` holds the full lesson plans that exist, keyed by lesson number (1 = the
     unit's first lesson); every other lesson is printed from its outline. Each lesson
-    starts on a new page.
+    starts on a new page. ``verified`` marks the other standards "(unverified)", the
+    lessons' too.
     """
+    unit = _marked(unit, verified)
+    lessons = {number: _marked(lesson, verified) for number, lesson in lessons.items()}
     title = str(unit.get("title") or "")
     b = DocumentBuilder(meta, title, base)
     labels = b.labels

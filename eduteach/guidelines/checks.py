@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from eduteach.readability import grade_label, measure
+
 from .schema import STUDENT_FIELDS, AiGuidelines
 
 Check = Callable[[Any, Mapping[str, Any]], list[str]]
@@ -19,6 +21,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # model (or a pasted description) put a person into it.
 _ADDRESSED = re.compile(r"\b(?:Dear|Hi|Hello|Hey)\s+[A-Z][a-z]+\b|(?<![\w.])@[A-Za-z]\w+")
 _PLACEHOLDER = re.compile(r"\[[^\]]+\]")
+# Grades a student text may read above the class's grade before it goes back for a rewrite:
+# the formulas are estimates, and subject words ("disclosure", "evidence") lift them a little.
+READING_MARGIN = 2.0
+# The parts students read as prose; the disclosure statement is a form with blanks to fill in,
+# which the formulas cannot read as sentences.
+_READ_FIELDS = ("summary", "allowed_uses", "not_allowed", "disclosure_steps", "why")
 
 
 def _level(params: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -101,6 +109,36 @@ def check_no_names(output: AiGuidelines, params: Mapping[str, Any]) -> list[str]
     return []
 
 
+def _reading_text(output: AiGuidelines) -> str:
+    """The student-facing prose, one line per part, as the formulas should count it."""
+    lines = [text for field, text in _student_texts(output) if field in _READ_FIELDS]
+    return "\n".join(lines)
+
+
+def check_reading_level(output: AiGuidelines, params: Mapping[str, Any]) -> list[str]:
+    """Guidance students cannot read does not guide them: it must read near the class's grade.
+
+    Only a text long enough to measure is judged, and higher education has no grade to aim at.
+    """
+    grade = str(params.get("grade") or "")
+    if grade != "K" and not grade.isdigit():
+        return []
+    target = 0 if grade == "K" else int(grade)
+    reading = measure(_reading_text(output))
+    if reading.grade is None or reading.grade <= target + READING_MARGIN:
+        return []
+    class_level = "kindergarten" if target == 0 else f"grade {target}"
+    problem = (
+        f"The guidance for students reads at about {grade_label(reading.grade)}, too hard for "
+        f"a {class_level} class. Rewrite summary, allowed_uses, not_allowed, disclosure_steps "
+        "and why with shorter sentences and everyday words"
+    )
+    if reading.longest_sentences:
+        shown = "; ".join(f"“{s}”" for s in reading.longest_sentences)
+        problem += f"; split these long sentences: {shown}"
+    return [problem + "."]
+
+
 FIELD_CHECKS: dict[str, Check] = {
     "allowed_uses": check_allowed_uses,
     "disclosure_steps": check_disclosure_steps,
@@ -108,5 +146,5 @@ FIELD_CHECKS: dict[str, Check] = {
 }
 """Checks by the field each is about: a repair can ask for that field alone."""
 
-WHOLE_CHECKS: tuple[Check, ...] = (check_no_names,)
+WHOLE_CHECKS: tuple[Check, ...] = (check_no_names, check_reading_level)
 """Checks of the guidance as a whole."""

@@ -34,6 +34,8 @@ CITED_CODES: dict[str, tuple[str, str, str]] = {
     "unit_plan": ("standards", "code", "Standard"),
     "quiz": ("items", "standard", "Question"),
     "self_quiz": ("items", "standard", "Question"),
+    # A version of modified material cites a list of codes.
+    "modified_text": ("versions", "standards", "Version"),
 }
 
 
@@ -87,14 +89,22 @@ def cited_code_problems(cited: Sequence[tuple[str, str]], params: Mapping[str, A
     return problems
 
 
+def _codes(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
 def real_codes_check(field: str, attribute: str, label: str) -> Check:
-    """A check that the codes cited in ``field`` (a list) exist among the verified codes."""
+    """A check that the codes cited in ``field`` (a list) exist among the verified codes.
+
+    Each entry's ``attribute`` is one code, or a list of codes.
+    """
 
     def check(output: Any, params: Mapping[str, Any]) -> list[str]:
         entries = getattr(output, field, None) or []
         cited = [
-            (f"{label} {number}", str(getattr(entry, attribute, "") or ""))
+            (f"{label} {number}", str(code or ""))
             for number, entry in enumerate(entries, start=1)
+            for code in _codes(getattr(entry, attribute, None))
         ]
         return cited_code_problems(cited, params)
 

@@ -9,9 +9,10 @@ target was met rather than being told it was.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from flask import abort, redirect, request, send_file
 from flask.typing import ResponseReturnValue
@@ -27,10 +28,12 @@ from eduteach.lti.roles import Audience
 from eduteach.modify import KIND, LEVEL_LABELS, LEVELS, ModifyRequest
 from eduteach.modify.checks import TOLERANCE, target_label, targets
 from eduteach.readability import Reading, measure
+from eduteach.standards import VERIFIED_PARAM, list_frameworks, verify_lines
 from eduteach.storage.models import Artifact, Course
 
 from ..security import requires_launch
 from . import bp
+from .create import _split_standards
 from .jobs import progress_url, sources_of, start_job, submit
 from .review import DOCX_MIME
 from .scope import (
@@ -76,10 +79,13 @@ def request_messages(exc: ValidationError) -> dict[str, str]:
 
 
 def _as_form(params: Mapping[str, Any]) -> dict[str, str]:
-    """A job's parameters as the form shows them (lists one per line, versions by comma)."""
+    """A job's parameters as the form shows them (lists one per line, versions by comma).
+
+    The verified codes come too, so the standards picked last time show as chips again.
+    """
     values: dict[str, str] = {}
     for name, value in params.items():
-        if name not in FIELDS or value is None:
+        if (name not in FIELDS and name != VERIFIED_PARAM) or value is None:
             continue
         if isinstance(value, list):
             values[name] = _LIST_FIELDS.get(name, "\n").join(str(v) for v in value)
@@ -96,10 +102,17 @@ def _form_page(
     kept_key: str = "",
     kept_sources: Sequence[Mapping[str, Any]] = (),
 ) -> str:
+    # The same standards picker as the create forms: picked standards are chips, typed ones
+    # stay in the text box (see eduteach.web.teacher.create).
+    picked, typed = _split_standards(values)
+    with services().db.session() as s:
+        frameworks = list_frameworks(s)
     return render_page(
         "teacher/modify_new.html",
         kind=kind_of(KIND),
-        values=values,
+        values={**values, "standards": typed},
+        picked_standards=picked,
+        frameworks=frameworks,
         chosen_levels=[v for v in values.get("differentiate", "").split(",") if v],
         errors=errors,
         grades=GRADE_CHOICES,
@@ -134,6 +147,8 @@ def create_modify() -> ResponseReturnValue:
     course = course_id()
     store = services().store
     form = {k: v for k, v in request.form.items() if isinstance(v, str)}
+    # Picked standards come one per chip, typed ones in the text box: all are lines.
+    form["standards"] = "\n".join(request.form.getlist("standards"))
     values = form_values(form, request.form.getlist("differentiate"))
     errors: dict[str, str] = {}
     wanted: ModifyRequest | None = None
@@ -160,18 +175,94 @@ def create_modify() -> ResponseReturnValue:
         sources.append(pasted)
     if not sources and "sources" not in errors and "pasted_text" not in errors:
         errors["sources"] = "Add the material to change: upload a file or paste its text."
-    page_values = {**values, "pasted_text": form.get("pasted_text", "")}
+    # Each line is looked up again here, so a forged "verified_standards" field verifies nothing.
+    with services().db.session() as s:
+        verified = verify_lines(s, form["standards"].splitlines())
+    page_values = {
+        **values,
+        "pasted_text": form.get("pasted_text", ""),
+        VERIFIED_PARAM: "\n".join(verified),
+    }
     if errors or wanted is None:
         # Files read so far are kept; pasted text stays in its box.
         key = keep(store, course, files.sources)
         return _form_page(page_values, errors, key, kept(store, course, key)), 422
     with services().db.session() as s:
         job = start_job(
-            s, action="create", kind_name=KIND, params=dump_params(wanted), sources=sources
+            s,
+            action="create",
+            kind_name=KIND,
+            params=dump_params(wanted) | ({VERIFIED_PARAM: verified} if verified else {}),
+            sources=sources,
         )
         job_id = job.id
     submit(job_id)
     return redirect(progress_url(job_id), code=303)
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+BlockKind = Literal["heading", "paragraph", "bullets", "numbered", "table"]
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One block of markdown-like text, as the review page shows it.
+
+    ``level`` is the HTML heading level: the page's cards have an h2, so "# " becomes an h3.
+    A table's items are its rows (lists of cells), the first the header.
+    """
+
+    kind: BlockKind
+    items: tuple[Any, ...]
+    level: int = 0
+
+
+def _line_block(line: str) -> tuple[BlockKind | None, Any]:
+    """The kind of block a line belongs to, and its content (None for a table's rule line)."""
+    if heading := _HEADING.match(line):
+        return "heading", (len(heading.group(1)), heading.group(2).strip())
+    if line.strip().startswith("|"):
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        return "table", None if _RULE.match(line) else cells
+    if bullet := _BULLET.match(line):
+        return "bullets", bullet.group(1).strip()
+    if number := _NUMBER.match(line):
+        return "numbered", number.group(1).strip()
+    return ("paragraph", line.strip()) if line.strip() else (None, None)
+
+
+def text_blocks(text: str) -> list[TextBlock]:
+    """The structure of markdown-like text: headings, lists, tables and paragraphs.
+
+    The same marks the versions are written with and the Word export reads ("# ", "- ",
+    "1. ", "| a | b |"); everything else is plain text, so the page escapes it all.
+    """
+    blocks: list[TextBlock] = []
+    kind: BlockKind | None = None
+    items: list[Any] = []
+    for line in [*text.splitlines(), ""]:
+        found, value = _line_block(line)
+        if found != kind or found == "heading":
+            if kind == "paragraph":
+                blocks.append(TextBlock("paragraph", (" ".join(items),)))
+            elif kind == "table":
+                width = max((len(row) for row in items), default=0)
+                rows = tuple([*row, *[""] * (width - len(row))] for row in items)
+                if rows:
+                    blocks.append(TextBlock("table", rows))
+            elif kind in ("bullets", "numbered"):
+                blocks.append(TextBlock(kind, tuple(items)))
+            kind, items = found, []
+        if found == "heading":
+            depth, words = value
+            blocks.append(TextBlock("heading", (words,), level=min(6, depth + 2)))
+            kind = None
+        elif value is not None:
+            items.append(value)
+    return blocks
 
 
 @dataclass(frozen=True)
@@ -182,6 +273,10 @@ class VersionView:
     data: Mapping[str, Any]
     reading: Reading
     target: int | None
+
+    @property
+    def blocks(self) -> list[TextBlock]:
+        return text_blocks(str(self.data.get("text", "")))
 
     @property
     def target_label(self) -> str:
@@ -236,6 +331,7 @@ def modify_page(
         kind=kind_of(artifact.kind),
         data=data,
         original=original,
+        original_blocks=text_blocks(original),
         original_reading=measure(original) if original else None,
         versions=versions,
         edit=editing,
