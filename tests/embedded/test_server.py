@@ -74,9 +74,10 @@ def server(fake: dict[str, Path], mode: str = "serve", **options: float) -> Embe
 
 
 def refused(url: str) -> bool:
+    """True when nothing answers at ``url`` (a server going away mid-answer counts as gone)."""
     try:
         requests.get(url, timeout=2)
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
         return True
     return False
 
