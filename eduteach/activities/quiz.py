@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field, GetJsonSchemaHandler
@@ -418,20 +419,7 @@ QUIZ = ActivityType(
     counts=lambda quiz: {"count": len(quiz.items)},
 )
 
-SELF_QUIZ = ActivityType(
-    name="self_quiz",
-    cli_name="self-quiz",
-    label="Self-quiz (practice)",
-    request=QuizRequest,
-    output=Quiz,
-    items_field="items",
-    item_label="Question",
-    score=score,
-    graded=False,
-    max_tokens=6000,
-    checks={"items": check_items},
-    quotes=quotes,
-    sized_fields={"items": "count"},
-    fixers=(fix_item_shapes,),
-    counts=lambda quiz: {"count": len(quiz.items)},
+# The same questions for practice: feedback at once, retries, no grade.
+SELF_QUIZ = replace(
+    QUIZ, name="self_quiz", cli_name="self-quiz", label="Self-quiz (practice)", graded=False
 )

@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ValidationError
 
 from eduteach.content.kinds import Kind
-from eduteach.documents import DEFAULT_LIMITS
 from eduteach.generation.schemas import (
     GRADES,
     TONES,
@@ -25,7 +24,7 @@ from ..security import requires_launch
 from . import bp
 from .jobs import progress_url, start_job, submit
 from .scope import CREATE_KINDS, course_id, job_or_404, kind_of, labels, render_page, services
-from .uploads import chosen_kept, keep, kept, pasted_source, read_files
+from .uploads import chosen_kept, form_sources, keep, kept
 
 DEFAULTS = {"language": "English", "duration_minutes": "45", "tone": "encouraging"}
 MULTI_VALUE_FIELDS = frozenset({"item_types"})
@@ -149,23 +148,13 @@ def create(kind_name: str) -> ResponseReturnValue:
         wanted = kind.request.model_validate(_typed(kind, form))
     except ValidationError as exc:
         errors = teacher_messages(exc)
-    files = read_files(
+    files, sources, source_errors = form_sources(
         request.files.getlist("sources"),
         chosen_kept(store, course, form.get("kept", ""), request.form.getlist("keep")),
+        form.get("pasted_text", ""),
         refused=labels().message("upload_refused", name="{name}", reason="{reason}"),
     )
-    if files.problems:
-        errors["sources"] = " ".join(files.problems)
-    sources = list(files.sources)
-    pasted = pasted_source(form.get("pasted_text", ""))
-    if isinstance(pasted, str):
-        errors["pasted_text"] = pasted
-    elif pasted is not None:
-        if len(sources) >= DEFAULT_LIMITS.max_files:
-            errors["pasted_text"] = (
-                f"With pasted text, choose at most {DEFAULT_LIMITS.max_files - 1} files."
-            )
-        sources.append(pasted)
+    errors |= source_errors
     verified = _verified(form["standards"])
     form[VERIFIED_PARAM] = "\n".join(verified)
     if errors or wanted is None:

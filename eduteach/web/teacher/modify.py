@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from eduteach.content import artifacts
 from eduteach.content.artifacts import EditError
-from eduteach.documents import DEFAULT_LIMITS
 from eduteach.exports.docx_modify import render_modified_docx
 from eduteach.generation.schemas import dump_params, teacher_messages
 from eduteach.lti.roles import Audience
@@ -47,7 +46,7 @@ from .scope import (
     review_url,
     services,
 )
-from .uploads import chosen_kept, keep, kept, pasted_source, read_files
+from .uploads import chosen_kept, form_sources, keep, kept
 
 FIELDS = tuple(ModifyRequest.model_fields)
 GRADE_CHOICES = ("K", *(str(n) for n in range(1, 13)))
@@ -156,23 +155,13 @@ def create_modify() -> ResponseReturnValue:
         wanted = ModifyRequest.model_validate(values)
     except ValidationError as exc:
         errors = request_messages(exc)
-    files = read_files(
+    files, sources, source_errors = form_sources(
         request.files.getlist("sources"),
         chosen_kept(store, course, form.get("kept", ""), request.form.getlist("keep")),
+        form.get("pasted_text", ""),
         refused=labels().message("upload_refused", name="{name}", reason="{reason}"),
     )
-    if files.problems:
-        errors["sources"] = " ".join(files.problems)
-    sources = list(files.sources)
-    pasted = pasted_source(form.get("pasted_text", ""))
-    if isinstance(pasted, str):
-        errors["pasted_text"] = pasted
-    elif pasted is not None:
-        if len(sources) >= DEFAULT_LIMITS.max_files:
-            errors["pasted_text"] = (
-                f"With pasted text, choose at most {DEFAULT_LIMITS.max_files - 1} files."
-            )
-        sources.append(pasted)
+    errors |= source_errors
     if not sources and "sources" not in errors and "pasted_text" not in errors:
         errors["sources"] = "Add the material to change: upload a file or paste its text."
     # Each line is looked up again here, so a forged "verified_standards" field verifies nothing.

@@ -111,3 +111,28 @@ def pasted_source(text: str) -> dict[str, Any] | str | None:
         )
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return {"label": PASTED_LABEL, "text": text, "sha256": digest}
+
+
+def form_sources(
+    files: Sequence[FileStorage],
+    kept_sources: Sequence[dict[str, Any]],
+    pasted_text: str,
+    refused: str,
+) -> tuple[SourceFiles, list[dict[str, Any]], dict[str, str]]:
+    """A form's material: the files read (to keep if the form comes back), every source
+    including pasted text, and problems by field ("sources", "pasted_text")."""
+    read = read_files(files, kept_sources, refused=refused)
+    errors: dict[str, str] = {}
+    if read.problems:
+        errors["sources"] = " ".join(read.problems)
+    sources = list(read.sources)
+    pasted = pasted_source(pasted_text)
+    if isinstance(pasted, str):
+        errors["pasted_text"] = pasted
+    elif pasted is not None:
+        if len(sources) >= DEFAULT_LIMITS.max_files:
+            errors["pasted_text"] = (
+                f"With pasted text, choose at most {DEFAULT_LIMITS.max_files - 1} files."
+            )
+        sources.append(pasted)
+    return read, sources, errors
