@@ -57,3 +57,24 @@ def test_redis_store_matches_the_database_store() -> None:
     finally:
         for key in client.scan_iter(f"test-{threading.get_ident()}:*"):
             client.delete(key)
+
+
+def test_database_store_set_from_many_workers_at_once_keeps_one_value(db: Database) -> None:
+    store = DatabaseStore(db)
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        start.wait()
+        try:
+            store.set("service-token", f"token-{n}", 60)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert store.get("service-token") in {f"token-{n}" for n in range(8)}

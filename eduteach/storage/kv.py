@@ -48,8 +48,15 @@ class DatabaseStore:
             return json.loads(row.value)
 
     def set(self, key: str, value: Any, ttl: int) -> None:
-        with self._db.session() as s:
-            s.merge(KeyValue(key=key, value=json.dumps(value), expires_at=_expiry(ttl)))
+        entry = {"key": key, "value": json.dumps(value), "expires_at": _expiry(ttl)}
+        try:
+            with self._db.session() as s:
+                s.merge(KeyValue(**entry))
+        except IntegrityError:
+            # Another worker inserted the key between merge's look-up and its insert (two
+            # deliverers fetching the same service token): the row exists now, so update it.
+            with self._db.session() as s:
+                s.merge(KeyValue(**entry))
 
     def add(self, key: str, value: Any, ttl: int) -> bool:
         with self._db.session() as s:
