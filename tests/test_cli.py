@@ -126,11 +126,11 @@ def test_key_rotation_keeps_the_old_key_published_until_retired(cli: CliRunner) 
     assert [line.split()[1] for line in listing] == ["previous", "active"]
     assert listing[0].startswith(first)
 
-    refused = cli.invoke(main, ["keys", "retire", listing[1].split()[0]])
+    refused = cli.invoke(main, ["keys", "retire", "--", listing[1].split()[0]])
     assert refused.exit_code == 1
     assert "rotate first" in refused.output
 
-    assert cli.invoke(main, ["keys", "retire", first]).exit_code == 0
+    assert cli.invoke(main, ["keys", "retire", "--", first]).exit_code == 0
     assert "retired   not published" in cli.invoke(main, ["keys", "list"]).output
 
 
