@@ -122,10 +122,26 @@ def _database_url(env: Mapping[str, str], instance_path: Path) -> str:
     return raw
 
 
+def _instance_path(env: Mapping[str, str]) -> Path:
+    return Path(env.get(PREFIX + "INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+def existing_database_url(env: Mapping[str, str] | None = None) -> str | None:
+    """The database the app would use, or None for an SQLite file not made yet.
+
+    Creates nothing: for commands that only read what the app stored (imported standards).
+    """
+    env = os.environ if env is None else env
+    url = _database_url(env, _instance_path(env))
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None
+    return url
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
-    instance_path = Path(env.get(PREFIX + "INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+    instance_path = _instance_path(env)
     try:
         instance_path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -19,6 +19,7 @@ from eduteach.commands.running import (
     validated_params,
     write_file,
 )
+from eduteach.commands.standards import verify_standards
 from eduteach.content.kinds import kind
 from eduteach.exports.activities import ExportFile, export_activity, unsupported
 from eduteach.exports.docx_base import DocumentMeta, grade_label
@@ -61,6 +62,7 @@ def make_activity(
     params = validated_params(kind_.request, fields, FLAGS)
     check_writable(output, file_for(output, "answer-key") if fmt == "docx" else None, json_path)
     texts = read_sources(sources)
+    params = verify_standards(params)
     spec = kind_.spec([source.text for source in texts.texts], params)
     # Refuse a format the type has no form in before spending minutes on the model.
     _check_format(kind_name, fmt)

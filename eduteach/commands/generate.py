@@ -1,8 +1,9 @@
 """``eduteach generate``: plans as Word documents and activities in any export format.
 
-No browser and no database: the request is checked like the web form, the model is the
-configured endpoint (or the offline model, started for the run), and the result is written
-to ``-o`` as the same Word document the web app downloads. The engine is imported only when
+No browser: the request is checked like the web form, ``--standard`` codes are looked up in
+the frameworks imported into the app's database (read only, when there is one), the model is
+the configured endpoint (or the offline model, started for the run), and the result is
+written to ``-o`` as the same Word document the web app downloads. The engine is imported only when
 a subcommand runs, so ``eduteach`` itself starts fast.
 """
 

@@ -82,7 +82,14 @@ def readability(file: Path) -> None:
 )
 @click.option("--simplify-vocabulary", is_flag=True, help="Simpler words, with a glossary.")
 @click.option("--add-examples", is_flag=True, help="Add examples for your students.")
-@click.option("--standard", "standards", multiple=True, help="A standard to align to (repeat).")
+@click.option(
+    "--standard",
+    "standards",
+    multiple=True,
+    metavar="CODE",
+    help="A standard to align to, its code first (repeat). Codes found in imported frameworks "
+    "are checked; others are marked unverified.",
+)
 @click.option("--key-term", "key_terms", multiple=True, help="A term to keep (repeat).")
 @click.option("--students", default="", help="About your students, without names.")
 @click.option("--language", default="English", show_default=True)
@@ -103,7 +110,9 @@ def modify(
 ) -> None:
     """Adapt material for your students and print each version's measured grade level."""
     from eduteach import modify as modifying
+    from eduteach.commands.standards import verify_standards
     from eduteach.exports.docx_modify import render_modified_docx
+    from eduteach.standards.marks import verified_codes
 
     values: dict[str, object] = {
         "reading_level": reading_level,
@@ -119,6 +128,7 @@ def modify(
     check_writable(output)
     sources = read_sources([input_file])
     texts = [s.text for s in sources.texts]
+    params = verify_standards(params)
     settings = command_settings()
     outcome = run_generation(modifying.spec(texts, params), params, sources, settings)
     meta = DocumentMeta(
@@ -133,7 +143,14 @@ def modify(
     )
     original = "\n\n".join(texts)
     write_file(
-        output, render_modified_docx(outcome.data, meta, original=original, comments=comments)
+        output,
+        render_modified_docx(
+            outcome.data,
+            meta,
+            original=original,
+            comments=comments,
+            verified=verified_codes(params),
+        ),
     )
     _measures("Original", measure(original))
     for version in outcome.data["versions"]:

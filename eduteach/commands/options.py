@@ -39,6 +39,13 @@ FLAGS: dict[str, str] = {
 """Request field → the option that sets it, for messages about a field."""
 
 
+STANDARD_HELP = (
+    "A standard to address, its code first, then its words (repeat for several). Codes "
+    "found in frameworks imported with 'eduteach standards import' are checked; others are "
+    "marked unverified."
+)
+
+
 def _apply(function: F, decorators: list[Callable[[F], F]]) -> F:
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -82,7 +89,7 @@ def plan_options(function: F) -> F:
                 "standards",
                 multiple=True,
                 metavar="CODE",
-                help="A standard to address, its code and words (repeat for several).",
+                help=STANDARD_HELP,
             ),
             click.option(
                 "--notes",
@@ -176,7 +183,7 @@ def activity_options(function: F) -> F:
                 "standards",
                 multiple=True,
                 metavar="CODE",
-                help="A standard to address, its code and words (repeat for several).",
+                help=STANDARD_HELP,
             ),
             click.option(
                 "--notes",

@@ -18,6 +18,7 @@ from eduteach.commands.running import (
     validated_params,
     write_file,
 )
+from eduteach.commands.standards import verify_standards
 from eduteach.content.kinds import kind
 from eduteach.exports import (
     DocumentMeta,
@@ -26,6 +27,7 @@ from eduteach.exports import (
     render_unit_plan_docx,
 )
 from eduteach.exports.docx_base import grade_label
+from eduteach.standards.marks import verified_codes
 
 
 def plan_meta(params: dict[str, Any], outcome: Outcome) -> DocumentMeta:
@@ -57,13 +59,14 @@ def make_plan(
     params = validated_params(kind_.request, fields, FLAGS)
     check_writable(output, json_path)
     texts = read_sources(sources)
+    params = verify_standards(params)
     outcome = run_generation(kind_.spec(), params, texts, settings)
     data = outcome.data
     meta = plan_meta(params, outcome)
     if kind_name == "unit_plan":
-        document = render_unit_plan_docx(data, {}, meta)
+        document = render_unit_plan_docx(data, {}, meta, verified=verified_codes(params))
     else:
-        document = render_lesson_plan_docx(data, meta)
+        document = render_lesson_plan_docx(data, meta, verified=verified_codes(params))
     write_file(output, document)
     written = [output.resolve()]
     if json_path is not None:

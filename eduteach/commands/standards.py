@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
@@ -28,6 +29,58 @@ def _database() -> Iterator[Session]:
             yield s
     finally:
         db.dispose()
+
+
+def _imported_codes(lines: list[str]) -> tuple[list[str], str]:
+    """The lines' codes found in the imported frameworks, and why none could be, if so."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from eduteach.config import ConfigError, existing_database_url
+    from eduteach.standards import has_frameworks
+    from eduteach.standards.verified import verify_lines
+    from eduteach.storage.db import Database
+
+    try:
+        url = existing_database_url()
+    except ConfigError as exc:
+        return [], str(exc)
+    if url is None:
+        return [], "no standards framework has been imported (eduteach standards import CASE.json)"
+    db = Database(url)
+    try:
+        with db.session() as s:
+            if not has_frameworks(s):
+                return (
+                    [],
+                    "no standards framework has been imported (eduteach standards import CASE.json)",
+                )
+            return verify_lines(s, lines), ""
+    except SQLAlchemyError:
+        return [], "the database with the imported standards could not be read"
+    finally:
+        db.dispose()
+
+
+def verify_standards(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with its ``--standard`` codes looked up in the imported frameworks.
+
+    Codes found are held exact by the generation's checks; the others are used as typed and
+    marked "(unverified)" in the document. Says on standard error which is which.
+    """
+    from eduteach.standards.marks import line_code, with_verified
+
+    lines = [str(line) for line in params.get("standards") or []]
+    if not lines:
+        return dict(params)
+    found, reason = _imported_codes(lines)
+    exact = {code.casefold() for code in found}
+    typed = [line_code(line) or line for line in lines if line_code(line).casefold() not in exact]
+    if found:
+        click.echo(f"Standards found in the imported frameworks: {', '.join(found)}.", err=True)
+    if typed:
+        why = f": {reason}" if reason else ": not found in the imported frameworks"
+        click.echo(f"Marked unverified{why}: {', '.join(typed)}.", err=True)
+    return with_verified(params, found)
 
 
 @click.group("standards", context_settings={"help_option_names": ["-h", "--help"]})

@@ -15,13 +15,10 @@ from eduteach.exports.activity_docx import render_activity_docx
 from eduteach.exports.docx_base import DocumentMeta, grade_label
 from eduteach.exports.docx_guidelines import render_guidelines_docx
 from eduteach.exports.docx_modify import render_modified_docx
-from eduteach.exports.docx_plans import (
-    render_lesson_plan_docx,
-    render_unit_plan_docx,
-    verified_codes,
-)
+from eduteach.exports.docx_plans import render_lesson_plan_docx, render_unit_plan_docx
 from eduteach.generation import GenerationResult
 from eduteach.generation.parts import get_part, parse_path, set_part
+from eduteach.standards.marks import verified_codes
 from eduteach.storage.models import Artifact, ArtifactVersion, Course, utcnow
 
 from .kinds import Kind, kind
@@ -238,7 +235,7 @@ def render_docx(session: Session, artifact: Artifact) -> bytes:
     if artifact.kind == "ai_guidelines":
         return render_guidelines_docx(data, artifact.params, meta)
     if artifact.kind == "modified_text":
-        return render_modified_docx(data, meta)
+        return render_modified_docx(data, meta, verified=verified_codes(artifact.params))
     if artifact.kind == "unit_plan":
         lessons = {slot: current_data(child) for slot, child in children(session, artifact).items()}
         return render_unit_plan_docx(data, lessons, meta, verified=verified_codes(artifact.params))

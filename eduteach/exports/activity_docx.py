@@ -38,7 +38,7 @@ from eduteach.exports.docx_base import (
     Labels,
     load_labels,
 )
-from eduteach.exports.docx_plans import standard_mark, verified_codes
+from eduteach.standards.marks import standard_mark, verified_codes
 
 GROUP = "activity_sheets"  # the labels.toml table holding these documents' words
 BOX, TICKED = "\u2610", "\u2611"  # ☐ ☑

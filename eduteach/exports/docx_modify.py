@@ -14,6 +14,7 @@ from typing import Any
 
 from eduteach.exports.docx_base import BASE_DOCX, DocumentBuilder, DocumentMeta
 from eduteach.readability import measure
+from eduteach.standards.marks import standard_mark
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
@@ -83,12 +84,18 @@ def _changes(b: DocumentBuilder, title: Any, changes: Sequence[str], as_comments
     b.bullets(changes)
 
 
-def _version(b: DocumentBuilder, version: Mapping[str, Any], as_comments: bool) -> None:
+def _version(
+    b: DocumentBuilder,
+    version: Mapping[str, Any],
+    as_comments: bool,
+    verified: Sequence[str] | None,
+) -> None:
     title = b.page_title(str(version["label"]))
     reading = measure(str(version["text"]))
     b.labelled("Measured reading level", reading.label())
     if version.get("standards"):
-        b.labelled("Standards", ", ".join(str(code) for code in version["standards"]))
+        codes = [standard_mark(str(code), verified) for code in version["standards"]]
+        b.labelled("Standards", ", ".join(codes))
     markdown_blocks(b, str(version["text"]))
     glossary = version.get("glossary") or []
     if glossary:
@@ -103,14 +110,18 @@ def render_modified_docx(
     *,
     original: str = "",
     comments: bool = False,
+    verified: Sequence[str] | None = None,
     base: Path = BASE_DOCX,
 ) -> bytes:
-    """One document with every version; ``original`` adds its measured level for comparison."""
+    """One document with every version; ``original`` adds its measured level for comparison.
+
+    ``verified`` (see ``eduteach.standards.marks``) marks the other cited codes "(unverified)".
+    """
     b = DocumentBuilder(meta, str(data["title"]), base)
     b.title(str(data["title"]), f"{len(data['versions'])} version(s)")
     b.note()
     if original:
         b.labelled("Original reading level", measure(original).label())
     for version in data["versions"]:
-        _version(b, version, comments)
+        _version(b, version, comments, verified)
     return b.to_bytes()

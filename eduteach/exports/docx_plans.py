@@ -11,29 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from eduteach.exports.docx_base import BASE_DOCX, DocumentBuilder, DocumentMeta, Labelled
+from eduteach.standards.marks import standard_mark
 
 Plan = Mapping[str, Any]
-
-UNVERIFIED = "(unverified)"
-
-
-def verified_codes(params: Mapping[str, Any]) -> list[str] | None:
-    """The verified codes of a request that has standards, or None when none were looked up.
-
-    Without the list (older artifacts, no framework imported) nothing is marked: the document
-    cannot tell a typed standard from a checked one.
-    """
-    if not params.get("standards") or "standards_verified" not in params:
-        return None
-    return [str(code) for code in params.get("standards_verified") or []]
-
-
-def standard_mark(code: str, verified: Sequence[str] | None) -> str:
-    """A cited code as printed: followed by "(unverified)" when it is not an imported code."""
-    code = code.strip()
-    if verified is None or not code or code.casefold() in {v.casefold() for v in verified}:
-        return code
-    return f"{code} {UNVERIFIED}"
 
 
 def _marked(plan: Plan, verified: Sequence[str] | None) -> Plan:

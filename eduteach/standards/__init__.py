@@ -1,9 +1,11 @@
 """Standards frameworks: CASE import, search, and the check that cited codes are real.
 
-Nothing here imports ``eduteach.content.kinds`` at module level (kinds imports this package).
+Nothing here imports ``eduteach.content.kinds`` at module level (kinds imports this package),
+nor the engine: the Word renderers import ``.marks``. The checks are in ``.verified``.
 """
 
 from .case import ImportResult, StandardsError, import_case, parse_case
+from .marks import PARAM as VERIFIED_PARAM
 from .search import (
     FrameworkSummary,
     StandardHit,
@@ -12,8 +14,6 @@ from .search import (
     list_frameworks,
     search_standards,
 )
-from .verified import PARAM as VERIFIED_PARAM
-from .verified import requiring_real_codes, verify_lines
 
 __all__ = [
     "VERIFIED_PARAM",
@@ -26,7 +26,5 @@ __all__ = [
     "import_case",
     "list_frameworks",
     "parse_case",
-    "requiring_real_codes",
     "search_standards",
-    "verify_lines",
 ]

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 
 from eduteach.generation.validators import codes_match, standard_code
 
+from .marks import PARAM, line_code
 from .search import find_codes
 
 if TYPE_CHECKING:
     from eduteach.content.kinds import Kind
-
-PARAM = "standards_verified"
 
 Check = Callable[[Any, Mapping[str, Any]], list[str]]
 
@@ -37,12 +36,6 @@ CITED_CODES: dict[str, tuple[str, str, str]] = {
     # A version of modified material cites a list of codes.
     "modified_text": ("versions", "standards", "Version"),
 }
-
-
-def line_code(line: str) -> str:
-    """The first word of a standard line, where a picked standard has its code."""
-    words = line.split()
-    return words[0].rstrip(":;,") if words else ""
 
 
 def verify_lines(session: Session, lines: Sequence[str]) -> list[str]:

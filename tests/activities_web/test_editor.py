@@ -323,3 +323,24 @@ def test_activity_and_plan_routes_do_not_mix(teacher: Teacher) -> None:
     quiz_id = make_activity(teacher, "quiz")
     assert teacher.post(f"/teacher/artifacts/{quiz_id}/sections/title").status_code == 404
     assert teacher.get(f"/teacher/artifacts/{quiz_id}").status_code == 200
+
+
+def test_a_question_citing_a_typed_standard_is_marked_unverified_in_the_editor(
+    teacher: Teacher,
+) -> None:
+    data = samples.quiz_data()
+    data["items"][0]["standard"] = "RSS.4.ECO.2"
+    data["items"][1]["standard"] = "OWN.7"
+    artifact_id = make_activity(
+        teacher,
+        "quiz",
+        data=data,
+        standards=["RSS.4.ECO.2 Predict what happens to a food web.", "OWN.7 My own words."],
+        standards_verified=["RSS.4.ECO.2"],
+    )
+    page = teacher.get(f"/teacher/artifacts/{artifact_id}").text
+    first = page.split('id="item-0"', 1)[1].split('id="item-1"', 1)[0]
+    second = page.split('id="item-1"', 1)[1].split('id="item-2"', 1)[0]
+    assert "RSS.4.ECO.2" in first
+    assert "unverified" not in first
+    assert '<span class="tag">OWN.7</span> <span class="tag unverified"' in second

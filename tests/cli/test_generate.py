@@ -22,8 +22,12 @@ from eduteach.generation import (
     RefusalError,
     TruncatedOutputError,
 )
+from eduteach.standards import import_case
+from eduteach.storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI
 from tests.plans.samples import STANDARD, lesson_plan_data, minecraft_plan_data, unit_plan_data
+from tests.standards.conftest import SCIENCE
+from tests.teacher.fakes import fitting_plan
 
 LESSON = [
     "--subject", "Mathematics",
@@ -393,3 +397,43 @@ def test_broken_model_settings_are_named(
     assert result.exit_code == 1
     assert "EDUTEACH_LLM_* settings are not valid" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_without_imported_frameworks_the_standards_are_marked_unverified(
+    env: FakeOpenAI, tmp_path: Path
+) -> None:
+    env.responder = fitting_plan
+    out = tmp_path / "plan.docx"
+    result = generate("lesson-plan", *LESSON, "-o", out)
+    assert result.exit_code == 0, result.output
+    code = STANDARD.split()[0]
+    assert "Marked unverified: no standards framework has been imported" in result.stderr
+    assert f"{code} (unverified)" in document_text(out)
+    assert not (tmp_path / "instance").exists()  # the check created no database
+
+
+def test_codes_found_in_the_imported_frameworks_are_held_exact_and_the_rest_marked(
+    env: FakeOpenAI, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.session() as s:
+        import_case(s, SCIENCE.read_bytes())
+    monkeypatch.setenv("EDUTEACH_DATABASE_URL", db.url)
+    picked = "RSS.4.ECO.2 Predict what happens to a food web"
+    # The first answer cites a shortened code, as models do: it goes back for repair.
+    env.enqueue_json(
+        lesson_plan_data()
+        | {"standards": [{"code": "4.ECO.2", "description": "Predict food webs."}]}
+    )
+    env.responder = fitting_plan
+    out = tmp_path / "plan.docx"
+    lesson = [*LESSON[:-2], "--standard", picked, "--standard", "OWN.7 In my own words"]
+    result = generate("lesson-plan", *lesson, "-o", out)
+
+    assert result.exit_code == 0, result.output
+    assert "Standards found in the imported frameworks: RSS.4.ECO.2." in result.stderr
+    assert "Marked unverified: not found in the imported frameworks: OWN.7." in result.stderr
+    assert len(env.requests) == 2
+    text = document_text(out)
+    assert "OWN.7 (unverified)" in text
+    assert "RSS.4.ECO.2" in text
+    assert "RSS.4.ECO.2 (unverified)" not in text

@@ -4,7 +4,10 @@ AI-use level badge of guidelines."""
 from __future__ import annotations
 
 import html
+import io
 from pathlib import Path
+
+import docx
 
 from eduteach.content.kinds import KINDS
 from eduteach.modify import ModifiedText
@@ -67,6 +70,16 @@ def test_a_picked_standard_is_stored_verified_and_a_typed_one_is_not(
     again = html.unescape(teacher.get(f"/teacher/modify/new?from_job={job.id}").text)
     assert f'name="standards" value="{PICKED}"' in again
     assert f">{TYPED}</textarea>" in again
+    # The version cites both: only the typed code is marked, on the page and in Word.
+    done = teacher.wait(job.id)
+    assert done["status"] == "succeeded", done
+    artifact_id = artifact_id_of(done["done_url"])
+    review = html.unescape(teacher.get(f"/teacher/artifacts/{artifact_id}").text)
+    assert '<li class="tag">RSS.4.ECO.2</li>' in review
+    assert ">RL.2.1 · unverified</li>" in review
+    word = teacher.get(f"/teacher/artifacts/{artifact_id}/modified.docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "RSS.4.ECO.2, RL.2.1 (unverified)" in text
 
 
 def test_a_form_with_problems_keeps_the_picked_standard_as_a_chip(teacher: Teacher) -> None:

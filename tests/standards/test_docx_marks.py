@@ -10,11 +10,8 @@ import pytest
 
 from eduteach.activities.quiz import Quiz
 from eduteach.exports.activity_docx import render_activity_docx
-from eduteach.exports.docx_plans import (
-    render_lesson_plan_docx,
-    render_unit_plan_docx,
-    verified_codes,
-)
+from eduteach.exports.docx_plans import render_lesson_plan_docx, render_unit_plan_docx
+from eduteach.standards.marks import verified_codes
 from tests.activities.samples import params as sample_params
 from tests.activities.samples import quiz_data
 from tests.plans.samples import lesson_plan_data, meta, unit_plan_data

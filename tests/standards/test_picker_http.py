@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 
+import docx
 import pytest
 
 from eduteach.standards import import_case
 from eduteach.storage.db import Database
 from tests.lti.conftest import Lti
-from tests.teacher.conftest import LESSON_FORM, STUDENT, Teacher, launch_as
+from tests.teacher.conftest import LESSON_FORM, STUDENT, Teacher, artifact_id_of, launch_as
 
 from .conftest import MATH, SCIENCE
 
@@ -18,6 +20,12 @@ PICKED = (
     "RSS.4.ECO.2 Predict what happens to a food web when one population grows or shrinks, "
     "using evidence from a model."
 )
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def _tool_db(lti: Lti) -> Database:
@@ -105,6 +113,15 @@ def test_picked_standards_are_verified_and_typed_ones_are_not(teacher: Teacher) 
     done = teacher.wait(job.id)
     assert done["status"] == "succeeded", done
 
+    # The review page and the Word file mark only the typed code as unverified.
+    artifact_id = artifact_id_of(done["done_url"])
+    review = html.unescape(teacher.get(f"/teacher/artifacts/{artifact_id}").text)
+    assert _marked_codes(review) == ["OWN.7"]
+    word = docx_text(teacher.get(f"/teacher/artifacts/{artifact_id}/document.docx").content)
+    assert "OWN.7 (unverified)" in word
+    assert "RSS.4.ECO.2 (unverified)" not in word
+    assert "RSS.4.ECO.2" in word
+
     # "Change the request" shows picked standards as chips, typed ones in the text box.
     again = teacher.get("/teacher/new/lesson_plan", from_job=job.id).text
     chips = re.findall(r'<li class="standard-chip">(.*?)</li>', again, re.S)
@@ -113,6 +130,27 @@ def test_picked_standards_are_verified_and_typed_ones_are_not(teacher: Teacher) 
     box = re.search(r'<textarea id="f-standards"[^>]*>(.*?)</textarea>', again, re.S)
     assert box
     assert html.unescape(box.group(1)) == "OWN.7 Explain photosynthesis in my own words"
+
+
+def _marked_codes(page: str) -> list[str]:
+    """The codes shown with an "unverified" badge on a review page."""
+    return re.findall(r'([\w.-]+)\s*<span class="tag unverified"', page)
+
+
+def test_without_frameworks_typed_standards_are_marked_unverified_on_review_and_in_word(
+    teacher: Teacher,
+) -> None:
+    resp = teacher.post("/teacher/new/lesson_plan", LESSON_FORM | {"standards": "OWN.7 Explain it"})
+    assert resp.status_code == 303, resp.text[:1000]
+    job = teacher.jobs()[-1]
+    assert job.params["standards_verified"] == []
+    done = teacher.wait(job.id)
+    assert done["status"] == "succeeded", done
+    artifact_id = artifact_id_of(done["done_url"])
+    review = html.unescape(teacher.get(f"/teacher/artifacts/{artifact_id}").text)
+    assert _marked_codes(review) == ["OWN.7"]
+    word = docx_text(teacher.get(f"/teacher/artifacts/{artifact_id}/document.docx").content)
+    assert "OWN.7 (unverified)" in word
 
 
 def test_a_forged_pick_is_not_verified(teacher: Teacher) -> None:
@@ -125,7 +163,8 @@ def test_a_forged_pick_is_not_verified(teacher: Teacher) -> None:
     assert resp.status_code == 303
     job = teacher.jobs()[-1]
     assert job.params["standards"] == ["RSS.4.ECO.99 Invented"]
-    assert "standards_verified" not in job.params
+    # Looked up and not found: the standard is kept as typed, and marked unverified.
+    assert job.params["standards_verified"] == []
     assert teacher.wait(job.id)["status"] == "succeeded"
 
 

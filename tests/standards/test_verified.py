@@ -16,8 +16,7 @@ from eduteach.generation import (
     generate,
 )
 from eduteach.generation.schemas import dump_params
-from eduteach.standards import verify_lines
-from eduteach.standards.verified import cited_code_problems
+from eduteach.standards.verified import cited_code_problems, verify_lines
 from eduteach.storage.db import Database
 from tests.activities.samples import params as sample_params
 from tests.activities.samples import quiz_data

@@ -17,8 +17,9 @@ from eduteach.generation.schemas import (
     teacher_messages,
 )
 from eduteach.lti.roles import Audience
-from eduteach.standards import VERIFIED_PARAM, list_frameworks, verify_lines
-from eduteach.standards.verified import line_code
+from eduteach.standards import VERIFIED_PARAM, list_frameworks
+from eduteach.standards.marks import line_code, with_verified
+from eduteach.standards.verified import verify_lines
 
 from ..security import requires_launch
 from . import bp
@@ -166,7 +167,7 @@ def create(kind_name: str) -> ResponseReturnValue:
             s,
             action="create",
             kind_name=kind.name,
-            params=dump_params(wanted) | ({VERIFIED_PARAM: verified} if verified else {}),
+            params=with_verified(dump_params(wanted), verified),
             sources=sources,
         )
         job_id = job.id

@@ -27,7 +27,9 @@ from eduteach.lti.roles import Audience
 from eduteach.modify import KIND, LEVEL_LABELS, LEVELS, ModifyRequest
 from eduteach.modify.checks import TOLERANCE, target_label, targets
 from eduteach.readability import Reading, measure
-from eduteach.standards import VERIFIED_PARAM, list_frameworks, verify_lines
+from eduteach.standards import VERIFIED_PARAM, list_frameworks
+from eduteach.standards.marks import verified_codes, with_verified
+from eduteach.standards.verified import verify_lines
 from eduteach.storage.models import Artifact, Course
 
 from ..security import requires_launch
@@ -181,7 +183,7 @@ def create_modify() -> ResponseReturnValue:
             s,
             action="create",
             kind_name=KIND,
-            params=dump_params(wanted) | ({VERIFIED_PARAM: verified} if verified else {}),
+            params=with_verified(dump_params(wanted), verified),
             sources=sources,
         )
         job_id = job.id
@@ -380,6 +382,7 @@ def download_modified(artifact_id: int) -> ResponseReturnValue:
             meta,
             original=original_text(s, artifact),
             comments=request.args.get("comments") == "1",
+            verified=verified_codes(artifact.params),
         )
         filename = artifacts.docx_filename(artifact)
     return send_file(

@@ -1,12 +1,16 @@
-"""The standards search behind the create form's picker (JSON, for the launch's teacher)."""
+"""The standards search behind the create forms' picker, and the "unverified" mark on review pages."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 from eduteach.lti.roles import Audience
 from eduteach.standards import search_standards
+from eduteach.standards.marks import is_unverified, verified_codes
 
 from ..security import requires_launch
 from . import bp
@@ -49,3 +53,9 @@ def standards_search() -> ResponseReturnValue:
             ]
         }
     )
+
+
+@bp.app_template_global()
+def unverified_code(code: object, params: Mapping[str, Any]) -> bool:
+    """Whether a cited code on a review page is marked unverified (see eduteach.standards.marks)."""
+    return isinstance(code, str) and is_unverified(code, verified_codes(params))
