@@ -23,6 +23,7 @@ from eduteach.generation.validators import (
     PLAN_WHOLE_CHECKS,
     Check,
 )
+from eduteach.guidelines import checks as guideline_checks
 from eduteach.standards.verified import CITED_CODES, real_codes_check, requiring_real_codes
 
 
@@ -39,6 +40,8 @@ class Kind:
     max_tokens: int
     fixers: tuple[Callable[[Any, Mapping[str, Any]], tuple[Any, list[str]]], ...] = ()
     activity: ActivityType | None = None
+    # Problems the teacher may fix in review: see GenerationSpec.keepable.
+    keepable: Callable[[str], str | None] | None = None
 
     @property
     def is_activity(self) -> bool:
@@ -71,6 +74,7 @@ class Kind:
             fixers=self.fixers,
             max_tokens=self.max_tokens,
             keep_flagged=self.is_activity,
+            keepable=self.keepable,
             list_sizes=self.activity.list_sizes(params or {}) if self.activity else {},
             item_parts=(
                 {self.activity.items_field: self.activity.item_label} if self.activity else {}
@@ -125,6 +129,7 @@ KINDS[guidelines.KIND_NAME] = Kind(
     field_checks=guidelines.FIELD_CHECKS,
     whole_checks=guidelines.WHOLE_CHECKS,
     max_tokens=guidelines.MAX_TOKENS,
+    keepable=guideline_checks.teacher_warning,
 )
 
 

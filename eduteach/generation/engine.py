@@ -85,6 +85,10 @@ class GenerationSpec(Generic[T]):
     # with those problems as warnings for the teacher (activities: a flagged item is for the
     # teacher to fix in review, never silently dropped). Plans stay all-or-nothing.
     keep_flagged: bool = False
+    # Softer: keep the answer when every problem left maps to a warning for the teacher (what
+    # this returns; None for a problem that must not be kept), e.g. guidance that reads a
+    # little above the class's grade, which the teacher can simplify in review.
+    keepable: Callable[[str], str | None] | None = None
     # List lengths this request fixes ({"items": 5}): written into the schema the model is
     # asked for (whole answer and a repaired list alike); answers are still validated with
     # ``output`` and its checks.
@@ -404,8 +408,9 @@ def _run_rounds(
             return result
         problems = _capped(problems)
         if round_no == spec.max_repairs:
-            if spec.keep_flagged and result is not None:
-                rounds.flagged = [p.text for p in problems]
+            kept = _kept_problems(spec, problems) if result is not None else None
+            if kept is not None and result is not None:
+                rounds.flagged = kept
                 return result
             raise InvalidOutputError([p.text for p in problems])
         rounds.repairs += 1
@@ -441,6 +446,16 @@ def _run_rounds(
         rounds.add(reply)
         data, text = reply.parsed, reply.text
     raise InvalidOutputError(["no rounds were run"])  # pragma: no cover - max_repairs >= 0
+
+
+def _kept_problems(spec: GenerationSpec[Any], problems: Sequence[Problem]) -> list[str] | None:
+    """What to flag for the teacher when an answer is kept despite ``problems``; None: refuse."""
+    if spec.keep_flagged:
+        return [p.text for p in problems]
+    if spec.keepable is None:
+        return None
+    kept = [spec.keepable(p.text) for p in problems]
+    return None if None in kept else [warning for warning in kept if warning is not None]
 
 
 def _provenance(

@@ -27,6 +27,11 @@ READING_MARGIN = 2.0
 # The parts students read as prose; the disclosure statement is a form with blanks to fill in,
 # which the formulas cannot read as sentences.
 _READ_FIELDS = ("summary", "allowed_uses", "not_allowed", "disclosure_steps", "why")
+_TOO_HARD = "The guidance for students reads at about"
+_REWRITE = (
+    "Rewrite summary, allowed_uses, not_allowed, disclosure_steps and why with shorter "
+    "sentences and everyday words"
+)
 
 
 def _level(params: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -129,14 +134,28 @@ def check_reading_level(output: AiGuidelines, params: Mapping[str, Any]) -> list
         return []
     class_level = "kindergarten" if target == 0 else f"grade {target}"
     problem = (
-        f"The guidance for students reads at about {grade_label(reading.grade)}, too hard for "
-        f"a {class_level} class. Rewrite summary, allowed_uses, not_allowed, disclosure_steps "
-        "and why with shorter sentences and everyday words"
+        f"{_TOO_HARD} {grade_label(reading.grade)}, too hard for a {class_level} class. {_REWRITE}"
     )
     if reading.longest_sentences:
         shown = "; ".join(f"“{s}”" for s in reading.longest_sentences)
         problem += f"; split these long sentences: {shown}"
     return [problem + "."]
+
+
+def teacher_warning(problem: str) -> str | None:
+    """The warning a teacher sees for guidance kept after its repairs, or None to refuse it.
+
+    Only guidance that still reads above the class's grade is kept (the teacher can simplify
+    it in review, and it is measured again); guidance that contradicts its level, or names a
+    person, is never kept.
+    """
+    if not problem.startswith(_TOO_HARD):
+        return None
+    measured, _, rest = problem.partition(f" {_REWRITE}")
+    hint = "Shorten its sentences and use everyday words before students see it"
+    if "; split these long sentences: " in rest:
+        hint += ", starting with " + rest.split("; split these long sentences: ", 1)[1]
+    return f"{measured} (measured after two rewrites). {hint.rstrip('.')}."
 
 
 FIELD_CHECKS: dict[str, Check] = {

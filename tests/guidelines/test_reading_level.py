@@ -89,11 +89,30 @@ def test_too_hard_guidance_is_rewritten_with_its_measured_level(fake_model: Fake
     assert _LONGEST in repair
 
 
-def test_guidance_that_stays_too_hard_is_not_kept(fake_model: FakeOpenAI) -> None:
+def test_guidance_that_stays_too_hard_is_kept_with_a_warning_for_the_teacher(
+    fake_model: FakeOpenAI,
+) -> None:
+    for _ in range(3):
+        fake_model.enqueue_json(_hard())
+    result = _generate(fake_model, samples.params(3))
+    assert result.output.model_dump() == _hard()
+    assert result.provenance["repair_rounds"] == 2
+    (warning,) = [w for w in result.warnings if "reads at about" in w]
+    assert warning.startswith("Needs your check: The guidance for students reads at about grade")
+    assert "too hard for a grade 6 class" in warning
+    assert "measured after two rewrites" in warning
+    assert _LONGEST in warning  # where to start simplifying
+    assert "allowed_uses" not in warning  # the model's field names are not the teacher's words
+
+
+def test_too_hard_guidance_that_also_contradicts_its_level_is_not_kept(
+    fake_model: FakeOpenAI,
+) -> None:
+    # Level 1 is "No AI": guidance listing allowed uses is wrong, not just hard to read.
     for _ in range(3):
         fake_model.enqueue_json(_hard())
     with pytest.raises(InvalidOutputError, match="too hard for a grade 6 class"):
-        _generate(fake_model, samples.params(3))
+        _generate(fake_model, samples.params(1))
 
 
 def test_the_same_text_suits_an_older_class() -> None:
