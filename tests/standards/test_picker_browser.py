@@ -87,3 +87,29 @@ def test_a_teacher_picks_standards_from_an_imported_framework(
             "OWN.1 Work safely near water",
         ]
         assert job.params["standards_verified"] == ["RSS.4.ECO.2"]
+
+
+def test_the_modify_forms_picker_has_a_grade_of_its_own(
+    live: Lti, page: Page, live_model: FakeOpenAI
+) -> None:
+    db = live.tool_app.extensions["eduteach"].db
+    with db.session() as s:
+        import_case(s, SCIENCE.read_bytes())
+    page.goto(live.config.course_url("science-7"))
+    page.get_by_role("button", name="Open EduTeach as Ms. Rivera").click()
+    tool = page.frame_locator("#tool-frame")
+    expect(tool.get_by_role("heading", name="Course library")).to_be_visible(timeout=15_000)
+    tool.get_by_role("link", name="Modify material").click()
+    expect(tool.get_by_role("heading", level=1)).to_have_text("Modify material")
+
+    # The form has no class grade (its reading level is the text's, not the class's).
+    tool.get_by_label("Search by code or words").fill("food web")
+    results = tool.locator("#standards-results")
+    expect(results.get_by_role("button")).to_have_count(4)
+    tool.locator("#standards-grade").select_option("5")
+    expect(results.get_by_role("button")).to_have_count(1)
+    expect(results.get_by_role("button")).to_contain_text("RSS.4.ECO.2")
+    tool.locator("#standards-grade").select_option("")
+    expect(results.get_by_role("button")).to_have_count(4)
+    problems = accessibility_problems(page)
+    assert not problems, problems

@@ -14,6 +14,8 @@
   var framework = document.getElementById("standards-framework");
   var byGrade = document.getElementById("standards-by-grade");
   var grade = document.getElementById("f-grade");
+  // A form without a class grade (modify material) gives the search a grade of its own.
+  var ownGrade = document.getElementById("standards-grade");
   var status = document.getElementById("standards-status");
   var results = document.getElementById("standards-results");
   var chosen = document.getElementById("standards-chosen");
@@ -113,6 +115,7 @@
     var words = query.value.trim();
     var params = new URLSearchParams({ q: words });
     if (byGrade.checked && grade && grade.value) { params.set("grade", grade.value); }
+    if (ownGrade && ownGrade.value) { params.set("grade", ownGrade.value); }
     if (framework && framework.value) { params.set("framework", framework.value); }
     if (!words) { results.textContent = ""; status.textContent = ""; return; }
     var ticket = ++latest;
@@ -145,5 +148,6 @@
   });
   byGrade.addEventListener("change", search);
   if (framework) { framework.addEventListener("change", search); }
+  if (ownGrade) { ownGrade.addEventListener("change", search); }
   if (grade) { grade.addEventListener("change", function () { if (byGrade.checked) { search(); } }); }
 })();
