@@ -296,15 +296,27 @@ def keys_rotate() -> None:
         key = tool_keys.rotate(s)
     click.echo(
         f"New active key {key.kid}. The previous key stays published; retire it with "
-        "'eduteach keys retire KID' once platforms have refreshed (a day is safe)."
+        "'eduteach keys retire --kid=KID' once platforms have refreshed (a day is safe)."
     )
 
 
 @keys.command("retire")
-@click.argument("kid")
-def keys_retire(kid: str) -> None:
-    """Stop publishing a previous key."""
+@click.argument("kid", required=False)
+@click.option(
+    "--kid",
+    "kid_option",
+    metavar="KID",
+    help="The key id, as 'eduteach keys list' shows it (--kid=KID also works for an id "
+    "starting with '-').",
+)
+def keys_retire(kid: str | None, kid_option: str | None) -> None:
+    """Stop publishing a previous key: eduteach keys retire KID, or --kid=KID."""
     from .lti import keys as tool_keys
+
+    if (kid is None) == (kid_option is None):
+        raise click.UsageError("Give the key id once: eduteach keys retire --kid=KID.")
+    kid = kid_option if kid is None else kid
+    assert kid is not None
 
     try:
         with _session(_settings()) as s:

@@ -130,7 +130,11 @@ def test_key_rotation_keeps_the_old_key_published_until_retired(cli: CliRunner) 
     assert refused.exit_code == 1
     assert "rotate first" in refused.output
 
-    assert cli.invoke(main, ["keys", "retire", "--", first]).exit_code == 0
+    # The message after rotating names the form that works for any id.
+    assert cli.invoke(main, ["keys", "retire"]).exit_code == 2
+    retired = cli.invoke(main, ["keys", "retire", f"--kid={first}"])
+    assert retired.exit_code == 0, retired.output
+    assert f"Key {first} retired" in retired.output
     assert "retired   not published" in cli.invoke(main, ["keys", "list"]).output
 
 
