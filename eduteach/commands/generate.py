@@ -177,28 +177,30 @@ _TYPES_HELP = (
 _MIX_HELP = "Cognitive mix: recall, balanced or higher-order."
 
 
-@generate.command("quiz")
-@topic_options
-@activity_options
-@click.option("--types", metavar="LIST", help=_TYPES_HELP)
-@click.option("--mix", default="balanced", show_default=True, help=_MIX_HELP)
-@source_option
-@output_options(_ACTIVITY_OUTPUT)
-def quiz(**values: Any) -> None:
-    """A graded quiz with an answer key, feedback and Bloom's/DOK levels (--count, default 10)."""
-    _make_activity("quiz", _quiz_fields(values), values)
+def _quiz_command(name: str, kind_name: str, help_text: str) -> None:
+    """``eduteach generate quiz`` and ``self-quiz``: the same options, another kind."""
+
+    @generate.command(name, help=help_text)
+    @topic_options
+    @activity_options
+    @click.option("--types", metavar="LIST", help=_TYPES_HELP)
+    @click.option("--mix", default="balanced", show_default=True, help=_MIX_HELP)
+    @source_option
+    @output_options(_ACTIVITY_OUTPUT)
+    def command(**values: Any) -> None:
+        _make_activity(kind_name, _quiz_fields(values), values)
 
 
-@generate.command("self-quiz")
-@topic_options
-@activity_options
-@click.option("--types", metavar="LIST", help=_TYPES_HELP)
-@click.option("--mix", default="balanced", show_default=True, help=_MIX_HELP)
-@source_option
-@output_options(_ACTIVITY_OUTPUT)
-def self_quiz(**values: Any) -> None:
-    """A practice quiz: the same questions, with feedback at once and no grade."""
-    _make_activity("self_quiz", _quiz_fields(values), values)
+_quiz_command(
+    "quiz",
+    "quiz",
+    "A graded quiz with an answer key, feedback and Bloom's/DOK levels (--count, default 10).",
+)
+_quiz_command(
+    "self-quiz",
+    "self_quiz",
+    "A practice quiz: the same questions, with feedback at once and no grade.",
+)
 
 
 # AI-use guidelines (issue 6): its own module, as it also reads the school's scale.

@@ -72,6 +72,24 @@ def topic_options(function: F) -> F:
     )
 
 
+def _class_options() -> list[Callable[[F], F]]:
+    """``--standard`` (repeatable) and ``--notes``: what plans and activities share."""
+    return [
+        click.option(
+            "--standard",
+            "standards",
+            multiple=True,
+            metavar="CODE",
+            help=STANDARD_HELP,
+        ),
+        click.option(
+            "--notes",
+            default="",
+            help="Needs of the class (English learners, IEPs), without names.",
+        ),
+    ]
+
+
 def plan_options(function: F) -> F:
     """Lesson length, standards, class notes and tone: what plans add."""
     return _apply(
@@ -84,18 +102,7 @@ def plan_options(function: F) -> F:
                 metavar="MINUTES",
                 help="Length of a lesson in minutes (5 to 180).",
             ),
-            click.option(
-                "--standard",
-                "standards",
-                multiple=True,
-                metavar="CODE",
-                help=STANDARD_HELP,
-            ),
-            click.option(
-                "--notes",
-                default="",
-                help="Needs of the class (English learners, IEPs), without names.",
-            ),
+            *_class_options(),
             click.option(
                 "--tone",
                 default="encouraging",
@@ -178,18 +185,7 @@ def activity_options(function: F) -> F:
             click.option(
                 "--count", metavar="N", help="How many items (cards, blanks, pairs, questions)."
             ),
-            click.option(
-                "--standard",
-                "standards",
-                multiple=True,
-                metavar="CODE",
-                help=STANDARD_HELP,
-            ),
-            click.option(
-                "--notes",
-                default="",
-                help="Needs of the class (English learners, IEPs), without names.",
-            ),
+            *_class_options(),
             click.option(
                 "--format",
                 "fmt",
