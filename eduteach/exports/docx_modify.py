@@ -7,7 +7,6 @@ version's title as Word comments, so the student copy stays clean once they are 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,63 +15,25 @@ from eduteach.exports.docx_base import BASE_DOCX, DocumentBuilder, DocumentMeta
 from eduteach.readability import measure
 from eduteach.standards.marks import standard_mark
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
-_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+from .text_blocks import text_blocks
+
 COMMENT_AUTHOR = "EduTeach"
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def _table(b: DocumentBuilder, rows: list[list[str]]) -> None:
-    width = max(len(row) for row in rows)
-    padded = [row + [""] * (width - len(row)) for row in rows]
-    b.grid(padded[0], padded[1:], [1 / width] * width)
-
-
-def _flush(b: DocumentBuilder, kind: str, items: list[Any]) -> None:
-    if not items:
-        return
-    if kind == "paragraph":
-        b.paragraph(" ".join(items))
-    elif kind == "bullets":
-        b.bullets(items)
-    elif kind == "numbered":
-        b.numbered(items)
-    elif kind == "table":
-        _table(b, items)
 
 
 def markdown_blocks(b: DocumentBuilder, text: str, top: int = 2) -> None:
     """Markdown-like text as Word headings, lists, tables and paragraphs."""
-    kind: str = ""
-    items: list[Any] = []
-    for line in [*text.splitlines(), ""]:
-        heading = _HEADING.match(line)
-        bullet, number = _BULLET.match(line), _NUMBER.match(line)
-        if heading:
-            found, value = "heading", heading.group(2).strip()
-        elif line.strip().startswith("|"):
-            found, value = "table", None if _RULE.match(line) else _cells(line)
-        elif bullet:
-            found, value = "bullets", bullet.group(1).strip()
-        elif number:
-            found, value = "numbered", number.group(1).strip()
-        elif line.strip():
-            found, value = "paragraph", line.strip()
+    for block in text_blocks(text):
+        if block.kind == "heading":
+            b.heading(str(block.items[0]), min(3, top + block.depth - 1))
+        elif block.kind == "paragraph":
+            b.paragraph(str(block.items[0]))
+        elif block.kind == "bullets":
+            b.bullets(list(block.items))
+        elif block.kind == "numbered":
+            b.numbered(list(block.items))
         else:
-            found, value = "", None
-        if found != kind:
-            _flush(b, kind, items)
-            kind, items = found, []
-        if found == "heading" and heading:
-            b.heading(str(value), min(3, top + len(heading.group(1)) - 1))
-            kind = ""
-        elif value is not None:
-            items.append(value)
+            width = len(block.items[0])
+            b.grid(block.items[0], list(block.items[1:]), [1 / width] * width)
 
 
 def _changes(b: DocumentBuilder, title: Any, changes: Sequence[str], as_comments: bool) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import docx
 
 from eduteach.content.kinds import KINDS
+from eduteach.exports.text_blocks import TextBlock, text_blocks
 from eduteach.modify import ModifiedText
 from eduteach.standards import import_case
-from eduteach.web.teacher.modify import TextBlock, text_blocks
 from tests.fakes.openai_server import FakeOpenAI
 from tests.guidelines import samples as guideline_samples
 from tests.modify.texts import EASY
@@ -118,11 +118,11 @@ def test_a_version_citing_a_code_outside_the_picked_standards_is_sent_back() -> 
 def test_text_blocks_keep_headings_lists_tables_and_paragraphs() -> None:
     text = "# Ponds & <life>\n\nFrogs eat\nflies.\n\n- Reeds\n- Ducks\n1. Look\n2) Draw\n## Words\n| a | b |\n|---|---|\n| c |"
     assert text_blocks(text) == [
-        TextBlock("heading", ("Ponds & <life>",), level=3),
+        TextBlock("heading", ("Ponds & <life>",), depth=1),
         TextBlock("paragraph", ("Frogs eat flies.",)),
         TextBlock("bullets", ("Reeds", "Ducks")),
         TextBlock("numbered", ("Look", "Draw")),
-        TextBlock("heading", ("Words",), level=4),
+        TextBlock("heading", ("Words",), depth=2),
         TextBlock("table", (["a", "b"], ["c", ""])),
     ]
     assert text_blocks("") == []

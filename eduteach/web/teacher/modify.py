@@ -9,10 +9,9 @@ target was met rather than being told it was.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from flask import abort, redirect, request, send_file
 from flask.typing import ResponseReturnValue
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from eduteach.content import artifacts
 from eduteach.content.artifacts import EditError
 from eduteach.exports.docx_modify import render_modified_docx
+from eduteach.exports.text_blocks import TextBlock, text_blocks
 from eduteach.generation.schemas import dump_params, teacher_messages
 from eduteach.lti.roles import Audience
 from eduteach.modify import KIND, LEVEL_LABELS, LEVELS, ModifyRequest
@@ -189,71 +189,6 @@ def create_modify() -> ResponseReturnValue:
         job_id = job.id
     submit(job_id)
     return redirect(progress_url(job_id), code=303)
-
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
-_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
-BlockKind = Literal["heading", "paragraph", "bullets", "numbered", "table"]
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    """One block of markdown-like text, as the review page shows it.
-
-    ``level`` is the HTML heading level: the page's cards have an h2, so "# " becomes an h3.
-    A table's items are its rows (lists of cells), the first the header.
-    """
-
-    kind: BlockKind
-    items: tuple[Any, ...]
-    level: int = 0
-
-
-def _line_block(line: str) -> tuple[BlockKind | None, Any]:
-    """The kind of block a line belongs to, and its content (None for a table's rule line)."""
-    if heading := _HEADING.match(line):
-        return "heading", (len(heading.group(1)), heading.group(2).strip())
-    if line.strip().startswith("|"):
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        return "table", None if _RULE.match(line) else cells
-    if bullet := _BULLET.match(line):
-        return "bullets", bullet.group(1).strip()
-    if number := _NUMBER.match(line):
-        return "numbered", number.group(1).strip()
-    return ("paragraph", line.strip()) if line.strip() else (None, None)
-
-
-def text_blocks(text: str) -> list[TextBlock]:
-    """The structure of markdown-like text: headings, lists, tables and paragraphs.
-
-    The same marks the versions are written with and the Word export reads ("# ", "- ",
-    "1. ", "| a | b |"); everything else is plain text, so the page escapes it all.
-    """
-    blocks: list[TextBlock] = []
-    kind: BlockKind | None = None
-    items: list[Any] = []
-    for line in [*text.splitlines(), ""]:
-        found, value = _line_block(line)
-        if found != kind or found == "heading":
-            if kind == "paragraph":
-                blocks.append(TextBlock("paragraph", (" ".join(items),)))
-            elif kind == "table":
-                width = max((len(row) for row in items), default=0)
-                rows = tuple([*row, *[""] * (width - len(row))] for row in items)
-                if rows:
-                    blocks.append(TextBlock("table", rows))
-            elif kind in ("bullets", "numbered"):
-                blocks.append(TextBlock(kind, tuple(items)))
-            kind, items = found, []
-        if found == "heading":
-            depth, words = value
-            blocks.append(TextBlock("heading", (words,), level=min(6, depth + 2)))
-            kind = None
-        elif value is not None:
-            items.append(value)
-    return blocks
 
 
 @dataclass(frozen=True)
