@@ -24,7 +24,15 @@ from eduteach.standards.verified import verify_lines
 from ..security import requires_launch
 from . import bp
 from .jobs import progress_url, start_job, submit
-from .scope import CREATE_KINDS, course_id, job_or_404, kind_of, labels, render_page, services
+from .scope import (
+    CREATE_KINDS,
+    course_id,
+    kind_of,
+    labels,
+    previous_request,
+    render_page,
+    services,
+)
 from .uploads import chosen_kept, form_sources, keep, kept
 
 DEFAULTS = {"language": "English", "duration_minutes": "45", "tone": "encouraging"}
@@ -118,17 +126,8 @@ def _verified(standards: str) -> list[str]:
 @requires_launch(Audience.TEACHER)
 def new(kind_name: str) -> ResponseReturnValue:
     kind = _creatable(kind_name)
-    values = dict(DEFAULTS)
-    kept_key, kept_sources = "", []
-    from_job = request.args.get("from_job", "")
-    if from_job:
-        # "Change the request" after a failure: start from what the teacher sent last time.
-        with services().db.session() as s:
-            job = job_or_404(s, from_job)
-            values |= _as_form(job.params)
-            kept_sources = [dict(x) for x in job.sources]
-        kept_key = keep(services().store, course_id(), kept_sources)
-    return _form_page(kind, values, {}, kept_key, kept_sources)
+    previous, kept_key, kept_sources = previous_request(_as_form)
+    return _form_page(kind, DEFAULTS | previous, {}, kept_key, kept_sources)
 
 
 @bp.post("/new/<kind_name>")

@@ -41,9 +41,9 @@ from .scope import (
     artifact_or_404,
     course_id,
     first_model,
-    job_or_404,
     kind_of,
     labels,
+    previous_request,
     render_page,
     review_url,
     services,
@@ -129,17 +129,8 @@ def _form_page(
 @bp.get("/modify/new")
 @requires_launch(Audience.TEACHER)
 def new_modify() -> ResponseReturnValue:
-    values = {"language": "English"}
-    kept_key, kept_sources = "", []
-    from_job = request.args.get("from_job", "")
-    if from_job:
-        # "Change the request" after a failure: start from what the teacher sent last time.
-        with services().db.session() as s:
-            job = job_or_404(s, from_job)
-            values |= _as_form(job.params)
-            kept_sources = [dict(x) for x in job.sources]
-        kept_key = keep(services().store, course_id(), kept_sources)
-    return _form_page(values, {}, kept_key, kept_sources)
+    previous, kept_key, kept_sources = previous_request(_as_form)
+    return _form_page({"language": "English"} | previous, {}, kept_key, kept_sources)
 
 
 @bp.post("/modify/new")

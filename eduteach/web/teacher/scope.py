@@ -7,10 +7,11 @@ course gets a 404, never someone else's draft.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from eduteach.storage.models import Artifact, GenerationJob
 
 from ..security import current_launch, current_record, url_with_token
 from .labels import Labels, load_labels
+from .uploads import keep
 
 CREATE_KINDS = (
     "lesson_plan",
@@ -137,3 +139,18 @@ def running_jobs(session: Session, artifact: Artifact) -> list[GenerationJob]:
             .order_by(GenerationJob.created_at)
         )
     )
+
+
+def previous_request(
+    as_form: Callable[[Mapping[str, Any]], dict[str, str]],
+) -> tuple[dict[str, str], str, list[dict[str, Any]]]:
+    """ "Change the request" after a failure: the form values, kept-files key and files of the
+    job named by ``?from_job`` (nothing without one), so the teacher starts from what she sent."""
+    from_job = request.args.get("from_job", "")
+    if not from_job:
+        return {}, "", []
+    with services().db.session() as s:
+        job = job_or_404(s, from_job)
+        values = as_form(job.params)
+        sources = [dict(x) for x in job.sources]
+    return values, keep(services().store, course_id(), sources), sources
