@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -23,18 +24,39 @@ MIN_LEVELS = 2
 MAX_LEVELS = 8
 MAX_NAME = 80
 MAX_DESCRIPTION = 400
+MAX_SCALE_NAME = 200
 DEFAULT_SCALE_NAME = "School AI-use scale"
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NO_AI = re.compile(r"^\s*no\s+ai\b", re.IGNORECASE)
 
 
-class ScaleError(ValueError):
-    """A scale that cannot be used; ``problems`` are sentences an administrator can act on."""
+@dataclass(frozen=True)
+class ScaleProblem:
+    """One problem of a scale, and where it is: a level (1-based) and one of its settings.
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = list(problems)
+    ``level`` None is the scale itself; ``field`` None is the whole scale or the whole level.
+    The web form shows the sentence next to that field; the command line prints it.
+    """
+
+    text: str
+    level: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ScaleError(ValueError):
+    """A scale that cannot be used; ``problems`` are sentences an administrator can act on.
+
+    ``located`` holds the same problems with the level and setting each one is about.
+    """
+
+    def __init__(self, problems: Sequence[str | ScaleProblem]) -> None:
+        self.located = [p if isinstance(p, ScaleProblem) else ScaleProblem(p) for p in problems]
+        self.problems = [p.text for p in self.located]
+        super().__init__(" ".join(self.problems))
 
 
 class Level(BaseModel):
@@ -117,55 +139,68 @@ DEFAULT_SCALE = Scale(
 # --- reading a scale an administrator wrote ------------------------------------------------
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, limit: int) -> tuple[str, list[str]]:
+def _text(
+    raw: Mapping[str, Any], key: str, where: str, limit: int, position: int
+) -> tuple[str, list[ScaleProblem]]:
     value = raw.get(key)
     if not isinstance(value, str) or not " ".join(value.split()):
-        return "", [f"{where} needs a {key} (some text)."]
+        return "", [ScaleProblem(f"{where} needs a {key} (some text).", position, key)]
     value = " ".join(value.split())
     if len(value) > limit:
-        return value, [f"{where}: keep the {key} under {limit} characters."]
+        return value, [
+            ScaleProblem(f"{where}: keep the {key} under {limit} characters.", position, key)
+        ]
     return value, []
 
 
-def _flag(raw: Mapping[str, Any], key: str, where: str, default: bool) -> tuple[bool, list[str]]:
+def _flag(
+    raw: Mapping[str, Any], key: str, where: str, default: bool, position: int
+) -> tuple[bool, list[ScaleProblem]]:
     value = raw.get(key, default)
     if not isinstance(value, bool):
-        return default, [f'{where}: "{key}" must be true or false.']
+        return default, [ScaleProblem(f'{where}: "{key}" must be true or false.', position, key)]
     return value, []
 
 
-def _level(raw: object, position: int) -> tuple[Level | None, list[str]]:
+def _level(raw: object, position: int) -> tuple[Level | None, list[ScaleProblem]]:
     where = f"Level {position}"
     if not isinstance(raw, Mapping):
-        return None, [f"{where} must be an object with a name, a description and a colour."]
+        text = f"{where} must be an object with a name, a description and a colour."
+        return None, [ScaleProblem(text, position)]
     unknown = sorted(set(raw) - set(Level.model_fields))
-    problems = [f'{where}: "{key}" is not a setting of a level.' for key in unknown]
-    name, found = _text(raw, "name", where, MAX_NAME)
+    problems = [
+        ScaleProblem(f'{where}: "{key}" is not a setting of a level.', position) for key in unknown
+    ]
+    name, found = _text(raw, "name", where, MAX_NAME, position)
     problems += found
     if name:
         where = f"Level {position} (“{name}”)"
-    description, found = _text(raw, "description", where, MAX_DESCRIPTION)
+    description, found = _text(raw, "description", where, MAX_DESCRIPTION, position)
     problems += found
-    allowed, found = _flag(raw, "ai_allowed", where, not _NO_AI.match(name))
+    allowed, found = _flag(raw, "ai_allowed", where, not _NO_AI.match(name), position)
     problems += found
-    disclosure, found = _flag(raw, "disclosure_required", where, allowed)
+    disclosure, found = _flag(raw, "disclosure_required", where, allowed, position)
     problems += found
     colour = raw.get("colour")
     if not isinstance(colour, str) or not _COLOUR.match(colour.strip()):
-        problems.append(f"{where}: the colour must be written as #RRGGBB, for example #175CD3.")
+        text = f"{where}: the colour must be written as #RRGGBB, for example #175CD3."
+        problems.append(ScaleProblem(text, position, "colour"))
     else:
         colour = colour.strip().upper()
         best = max(contrast_ratio(colour, WHITE), contrast_ratio(colour, DARK))
         if best < MIN_CONTRAST:
-            problems.append(
+            text = (
                 f"{where}: neither white nor dark text is readable on {colour} (best contrast "
                 f"{best:.1f}:1, at least {MIN_CONTRAST}:1 is needed); choose a darker or "
                 "lighter colour."
             )
+            problems.append(ScaleProblem(text, position, "colour"))
     if name and _NO_AI.match(name) and allowed:
-        problems.append(f'{where} is called “No AI” but has "ai_allowed": true.')
+        text = f"{where} is called “No AI” but allows students to use AI."
+        problems.append(ScaleProblem(text, position, "ai_allowed"))
     if disclosure and not allowed:
-        problems.append(f"{where} allows no AI, so it cannot require disclosing AI use.")
+        text = f"{where} allows no AI, so it cannot require disclosing AI use."
+        problems.append(ScaleProblem(text, position, "disclosure_required"))
     if problems:
         return None, problems
     return Level(
@@ -187,34 +222,42 @@ def parse_scale(data: object) -> Scale:
     if not isinstance(data, Mapping):
         raise ScaleError(['The file must hold an object with "levels": a list of levels.'])
     unknown = sorted(set(data) - {"name", "levels"})
-    problems = [f'"{key}" is not a setting of a scale; use "name" and "levels".' for key in unknown]
+    problems = [
+        ScaleProblem(f'"{key}" is not a setting of a scale; use "name" and "levels".')
+        for key in unknown
+    ]
     name = data.get("name", DEFAULT_SCALE_NAME)
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        problems.append("The scale's name must be some text under 200 characters.")
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_SCALE_NAME:
+        text = f"The scale's name must be some text under {MAX_SCALE_NAME} characters."
+        problems.append(ScaleProblem(text, None, "name"))
     raw_levels = data.get("levels")
     if not isinstance(raw_levels, list):
-        raise ScaleError([*problems, 'The scale needs "levels": a list of levels.'])
+        raise ScaleError(
+            [*problems, ScaleProblem('The scale needs "levels": a list of levels.', None, "levels")]
+        )
     if not MIN_LEVELS <= len(raw_levels) <= MAX_LEVELS:
-        problems.append(
+        text = (
             f"A scale has between {MIN_LEVELS} and {MAX_LEVELS} levels "
             f"(this one has {len(raw_levels)})."
         )
-    levels: list[Level] = []
+        problems.append(ScaleProblem(text, None, "levels"))
+    levels: list[tuple[int, Level]] = []
     for position, raw in enumerate(raw_levels, start=1):
         level, found = _level(raw, position)
         problems += found
         if level is not None:
-            levels.append(level)
-    seen: dict[str, int] = {}
-    for position, level in enumerate(levels, start=1):
+            levels.append((position, level))
+    seen: set[str] = set()
+    for position, level in levels:
         key = level.name.casefold()
         if key in seen:
-            problems.append(f"Two levels are called “{level.name}”: give each level its own name.")
-        seen.setdefault(key, position)
+            text = f"Two levels are called “{level.name}”: give each level its own name."
+            problems.append(ScaleProblem(text, position, "name"))
+        seen.add(key)
     if problems:
         raise ScaleError(problems)
     try:
-        return Scale(name=" ".join(str(name).split()), levels=tuple(levels))
+        return Scale(name=" ".join(str(name).split()), levels=tuple(level for _, level in levels))
     except ValidationError as exc:  # pragma: no cover - every rule is checked above
         raise ScaleError([str(exc)]) from None
 

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import claims
-from .roles import Audience, audience_for
+from .roles import Audience, audience_for, is_administrator
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,15 @@ class LaunchContext:
     @property
     def is_teacher(self) -> bool:
         return self.audience is Audience.TEACHER
+
+    @property
+    def is_admin(self) -> bool:
+        """A launch by an LMS administrator (institution or system Administrator role).
+
+        Administrators are teachers too (see ``audience_for``); this adds the school's
+        settings. Computed from the signed roles, so a stored launch answers the same.
+        """
+        return is_administrator(self.roles)
 
     @property
     def presentation_origins(self) -> tuple[str, ...]:

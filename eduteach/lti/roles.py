@@ -2,6 +2,11 @@
 
 Context roles decide. Institution and system roles count only when the launch carries no
 context role at all. Anything unknown, or no role, is a student: the least privilege.
+
+Apart from the audience, a launch can be by an LMS administrator: the institution role
+Administrator, or the system role Administrator or SysAdmin (what Canvas sends for account
+admins and Moodle for site admins), whatever the context roles. Administrators may change
+settings of the whole school, such as its AI-use scale.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ class Audience(StrEnum):
 _TEACHING_CONTEXT = {"Instructor", "TeachingAssistant", "ContentDeveloper"}
 _TEACHING_INSTITUTION = {"Faculty", "Instructor", "Staff", "Administrator"}
 _TEACHING_SYSTEM = {"Administrator", "SysAdmin"}
+_ADMIN_INSTITUTION = {"Administrator"}
+_ADMIN_SYSTEM = {"Administrator", "SysAdmin"}
 
 
 def _split(role: str) -> tuple[str, str]:
@@ -55,3 +62,21 @@ def audience_for(roles: Iterable[str]) -> Audience:
     if institution & _TEACHING_INSTITUTION or system & _TEACHING_SYSTEM:
         return Audience.TEACHER
     return Audience.STUDENT
+
+
+def is_administrator(roles: Iterable[str]) -> bool:
+    """Whether the roles name an LMS administrator (institution or system role, full URI).
+
+    Only full institution and system role URIs count: a short name such as "Administrator"
+    is a context role by the LTI 1.3 spec, and a course's own administrator is not the
+    school's.
+    """
+    for role in roles:
+        if not isinstance(role, str):
+            continue
+        scope, name = _split(role)
+        if (scope == "institution" and name in _ADMIN_INSTITUTION) or (
+            scope == "system" and name in _ADMIN_SYSTEM
+        ):
+            return True
+    return False

@@ -53,6 +53,12 @@ ROLE_URIS: dict[str, list[str]] = {
     "Instructor": [_MEMBERSHIP + "Instructor", _INSTITUTION + "Faculty"],
     "Learner": [_MEMBERSHIP + "Learner", _INSTITUTION + "Student"],
 }
+# An LMS administrator enrolled in no course: no context role, the institution role
+# Administrator and the plain system role User (what Canvas sends for an account admin).
+ADMINISTRATOR_ROLE_URIS: list[str] = [
+    _INSTITUTION + "Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#User",
+]
 
 
 def context_role_uri(role: str) -> str:

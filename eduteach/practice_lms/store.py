@@ -317,6 +317,16 @@ _DEMO_PEOPLE = (
     DemoPerson("alex", "Alex Kim", "Alex", "Kim", "alex.kim@practice-lms.example", "Learner"),
     DemoPerson("sam", "Sam Patel", "Sam", "Patel", "sam.patel@practice-lms.example", "Learner"),
 )
+# The school's LMS administrator: in no course, yet opens the tool in any course with the
+# institution role Administrator, as Canvas account admins and Moodle site admins do.
+DEMO_ADMIN = DemoPerson(
+    "okafor",
+    "Mr. Okafor",
+    "Daniel",
+    "Okafor",
+    "daniel.okafor@practice-lms.example",
+    "Administrator",
+)
 
 
 @contextmanager
@@ -386,6 +396,21 @@ class PracticeStore:
                     "INSERT OR IGNORE INTO enrollments VALUES (?, ?, ?)",
                     (course.id, person.id, person.role),
                 )
+            admin = DEMO_ADMIN
+            conn.execute(
+                "INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?, ?, 'en')",
+                (
+                    admin.id,
+                    uuid.uuid4().hex,
+                    admin.name,
+                    admin.given_name,
+                    admin.family_name,
+                    admin.email,
+                ),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('administrators', ?)", (json.dumps([admin.id]),)
+            )
             conn.execute(
                 "INSERT OR IGNORE INTO resource_links "
                 "(id, course_id, placement, title, target_link_uri, custom_json, created_at) "
@@ -400,6 +425,15 @@ class PracticeStore:
             )
 
     # --- reads -------------------------------------------------------------------------
+    def administrators(self) -> list[User]:
+        """The LMS's administrators: enrolled nowhere, they open the tool in any course."""
+        ids = json.loads(self.meta("administrators") or "[]")
+        return [user for user in (self.user(str(key)) for key in ids) if user is not None]
+
+    def is_administrator(self, user_id: str) -> bool:
+        """Whether the person with that key is an LMS administrator."""
+        return any(user.id == user_id for user in self.administrators())
+
     def platform_guid(self) -> str:
         """The stable id of this platform instance (``tool_platform.guid``)."""
         with self._connect() as conn:

@@ -319,6 +319,7 @@ def settings() -> str:
         config=platform.config,
         keys=keys,
         switch=platform.grade_service_switch(),
+        administrators=platform.store.administrators(),
     )
 
 
@@ -369,3 +370,15 @@ def retire_key(kid: str) -> Response:
     else:
         flash(f"Key {kid} is no longer published.")
     return redirect(url_for(".settings"), 303)
+
+
+@bp.post("/admin/launches")
+def launch_as_administrator() -> Response:
+    """The "Open EduTeach as the school administrator" button: the demo course's EduTeach
+    link, opened in the whole window by an LMS administrator (institution Administrator)."""
+    platform = _platform()
+    user_key = request.form.get("user", "")
+    if not platform.store.is_administrator(user_key):
+        abort(400, "That person is not an administrator of this LMS.")
+    pending = platform.record_launch(user_key, course_id=DEMO_COURSE_ID, presentation="window")
+    return redirect(platform.login_initiation_url(pending), 303)

@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from eduteach.lti.errors import LaunchError
 
 log = logging.getLogger("eduteach.errors")
+_PAGE_KINDS = frozenset({"csrf", "not_admin"})
+"""Descriptions of an abort that have their own words on the error page."""
 
 
 def _wants_json() -> bool:
@@ -39,7 +41,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         code = exc.code or 500
-        kind = "csrf" if exc.description == "csrf" else str(code)
+        kind = exc.description if exc.description in _PAGE_KINDS else str(code)
         if _wants_json():
             return jsonify(error=kind), code
         return render_template("errors/page.html", page_role=_role(), code=code, kind=kind), code

@@ -84,6 +84,30 @@ def requires_launch(*audiences: Audience) -> Callable[[F], F]:
     return decorate
 
 
+NOT_ADMIN = "not_admin"
+"""The 403 page's kind for a launch that is not by an LMS administrator."""
+
+
+def requires_admin(view: F) -> F:
+    """Views for LMS administrators only (launch roles, see ``LaunchContext.is_admin``).
+
+    Anyone else gets a 403 page saying only an LMS administrator may go there; the CSRF
+    rule of ``requires_launch`` holds for the rest.
+    """
+    guarded = requires_launch()(view)
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        launch = current_launch()
+        if launch is None:
+            abort(401)
+        if not launch.is_admin:
+            abort(403, description=NOT_ADMIN)
+        return guarded(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
 def url_with_token(endpoint: str, **values: Any) -> str:
     """A link that keeps the launch: the token rides along in the query string."""
     url = url_for(endpoint, **values)

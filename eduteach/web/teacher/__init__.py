@@ -8,7 +8,18 @@ from flask import Blueprint
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
-from . import activities, create, exports, guidelines, jobs, modify, results, review, standards  # noqa: E402  - the views register themselves on bp
+from . import (  # noqa: E402  - the views register themselves on bp
+    activities,
+    create,
+    exports,
+    guidelines,
+    jobs,
+    modify,
+    results,
+    review,
+    school,
+    standards,
+)
 
 __all__ = [
     "activities",
@@ -20,5 +31,6 @@ __all__ = [
     "modify",
     "results",
     "review",
+    "school",
     "standards",
 ]
