@@ -7,6 +7,7 @@ The colour is never the only cue; the level's name is always written next to it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -260,6 +261,12 @@ def parse_scale(data: object) -> Scale:
         return Scale(name=" ".join(str(name).split()), levels=tuple(level for _, level in levels))
     except ValidationError as exc:  # pragma: no cover - every rule is checked above
         raise ScaleError([str(exc)]) from None
+
+
+def scale_fingerprint(scale: Scale) -> str:
+    """A short digest of the levels' order and names: a form chosen on an older scale differs."""
+    names = "\n".join(level.name for level in scale.levels)
+    return hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
 
 
 def scale_json(scale: Scale) -> dict[str, Any]:

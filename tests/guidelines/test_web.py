@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import docx
 
+from eduteach.guidelines import Scale, school_scale, set_school_scale
 from eduteach.practice_lms.store import DEMO_COURSE_ID
 from eduteach.storage.models import Artifact
 from tests.deep_linking.test_round_trip import open_picker, respond, returned
@@ -112,3 +114,31 @@ def test_change_the_request_reopens_the_guidelines_form_with_what_was_sent(
     again = teacher.get("/teacher/guidelines/new", from_job=job_id)
     assert again.status_code == 200
     assert html.escape(FORM["assignment_title"], quote=True) in again.text
+
+
+def test_a_level_chosen_on_a_scale_the_administrator_has_since_changed_is_asked_again(
+    teacher: Teacher, model: FakeOpenAI
+) -> None:
+    form = teacher.get("/teacher/guidelines/new").text
+    shown = re.search(r'name="scale" value="([0-9a-f]+)"', form)
+    assert shown, "the form says which scale it showed"
+    db = teacher.lti.tool_app.extensions["eduteach"].db
+    with db.session() as s:
+        levels = list(school_scale(s).levels)
+        set_school_scale(s, Scale(levels=(levels[0], levels[2], levels[1], levels[3])))
+
+    answer = teacher.post("/teacher/guidelines/new", FORM | {"scale": shown.group(1)})
+    assert answer.status_code == 409
+    text = html.unescape(answer.text)
+    assert "changed the school's AI-use levels while you were writing" in text
+    assert "save our park & <library>" in text  # what she typed stays
+    assert 'name="level" value="3" id="f-level-3"' in answer.text
+    assert not re.search(r'name="level"[^>]*checked', answer.text)  # nothing chosen for her
+    assert model.requests == []
+
+    current = re.search(r'name="scale" value="([0-9a-f]+)"', answer.text)
+    assert current
+    assert current.group(1) != shown.group(1)
+    model.enqueue_json(samples.with_ai())
+    again = teacher.post("/teacher/guidelines/new", FORM | {"scale": current.group(1)})
+    assert again.status_code == 303

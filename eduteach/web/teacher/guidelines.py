@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from eduteach.generation.schemas import GRADES, teacher_messages
 from eduteach.guidelines import KIND_NAME, GuidelinesRequest, Scale, guidelines_params, school_scale
+from eduteach.guidelines.scale import scale_fingerprint
 from eduteach.lti.roles import Audience
 
 from ..security import current_launch, requires_launch
@@ -24,6 +25,10 @@ from .jobs import progress_url, start_job, submit
 from .scope import job_or_404, kind_of, render_page, services
 
 FIELDS = tuple(GuidelinesRequest.model_fields)
+SCALE_CHANGED = (
+    "Your LMS administrator changed the school's AI-use levels while you were writing. "
+    "Choose the level again from the list as it is now; everything else you typed is kept."
+)
 
 
 def prefilled() -> dict[str, str]:
@@ -57,6 +62,7 @@ def _page(scale: Scale, values: Mapping[str, str], errors: Mapping[str, str]) ->
         "teacher/guidelines_new.html",
         kind=kind_of(KIND_NAME),
         scale=scale,
+        scale_fingerprint=scale_fingerprint(scale),
         grades=GRADES,
         values=values,
         errors=errors,
@@ -85,6 +91,12 @@ def create_guidelines() -> ResponseReturnValue:
         form.pop("language", None)
     with services().db.session() as s:
         scale = school_scale(s)
+        shown = request.form.get("scale", "")
+        if shown and shown != scale_fingerprint(scale):
+            # The administrator changed the levels while this form was open: level 2 may now
+            # mean something else, so the teacher chooses again from the scale as it is.
+            form.pop("level", None)
+            return _page(scale, form, {"level": SCALE_CHANGED}), 409
         try:
             params = guidelines_params(GuidelinesRequest.model_validate(form), scale)
         except ValidationError as exc:
