@@ -2,7 +2,9 @@
 
 Placements follow Canvas: an assignment takes exactly one ``ltiResourceLink`` (with its
 gradebook line item); a module link or the rich content editor take several items of
-any offered type. The response's signature is checked by ``PracticePlatform``; the
+any offered type. The editor of an assignment's description (``ASSIGNMENT_EDITOR``) takes
+pages and links, and its request names the assignment in the settings' ``title`` and
+``text``, so the tool can write content for it. The response's signature is checked by ``PracticePlatform``; the
 functions here check its claims and read its content items, refusing the whole response
 (``DeepLinkingError``) at the first problem, so a response places everything or nothing.
 """
@@ -71,6 +73,22 @@ PLACEMENTS: dict[str, Placement] = {
     ),
 }
 DEFAULT_PLACEMENT = "link_selection"
+# Not one of the course-wide choices: it is offered on each assignment.
+ASSIGNMENT_EDITOR = "assignment_editor"
+ASSIGNMENT_PLACEMENT = Placement(
+    label="Assignment description (rich content editor, no grades)",
+    accept_types=("link", "html"),
+    accept_multiple=True,
+    accept_lineitem=False,
+    title="",
+)
+
+
+def placement_offer(placement: str) -> Placement:
+    """What a placement accepts; ``KeyError`` for a placement the LMS does not have."""
+    if placement == ASSIGNMENT_EDITOR:
+        return ASSIGNMENT_PLACEMENT
+    return PLACEMENTS[placement]
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,8 @@ class DeepLinkingAnswer:
     contents: list[NewContentItem]
     msg: str
     errormsg: str
+    # the assignment whose description the items went into (set once placed)
+    assignment_id: str | None = None
 
     @property
     def count(self) -> int:
@@ -88,19 +108,30 @@ class DeepLinkingAnswer:
         return len(self.links) + len(self.contents)
 
 
-def settings_claim(placement: str, return_url: str) -> dict[str, Any]:
-    """The ``deep_linking_settings`` claim of a new request, with a fresh ``data`` value."""
-    offer = PLACEMENTS[placement]
-    return {
+def settings_claim(
+    placement: str, return_url: str, *, title: str = "", text: str = ""
+) -> dict[str, Any]:
+    """The ``deep_linking_settings`` claim of a new request, with a fresh ``data`` value.
+
+    ``title`` and ``text`` (the claim's optional defaults for the content) carry the
+    assignment's title and description where the request comes from an assignment.
+    """
+    offer = placement_offer(placement)
+    claim: dict[str, Any] = {
         "deep_link_return_url": return_url,
         "accept_types": list(offer.accept_types),
         "accept_presentation_document_targets": list(DOCUMENT_TARGETS),
         "accept_multiple": offer.accept_multiple,
         "accept_lineitem": offer.accept_lineitem,
         "auto_create": True,
-        "title": offer.title,
+        "title": title or offer.title,
         "data": secrets.token_urlsafe(24),
     }
+    if not claim["title"]:
+        del claim["title"]
+    if text:
+        claim["text"] = text
+    return claim
 
 
 def check_response_claims(

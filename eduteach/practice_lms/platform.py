@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from importlib import metadata
 from typing import Any
 from urllib.parse import urlencode
@@ -32,6 +33,7 @@ from lti1p3platform.request import Request
 
 from eduteach.practice_lms import claims as c
 from eduteach.practice_lms.ags import AgsService
+from eduteach.practice_lms.assignments import Assignment, course_assignment, course_assignments
 from eduteach.practice_lms.config import (
     PLATFORM_NAME,
     PRODUCT_FAMILY_CODE,
@@ -40,6 +42,7 @@ from eduteach.practice_lms.config import (
 )
 from eduteach.practice_lms.deep_linking import (
     ALL_TYPES,
+    ASSIGNMENT_EDITOR,
     DEFAULT_PLACEMENT,
     PLACEMENTS,
     DeepLinkingAnswer,
@@ -321,6 +324,36 @@ class PracticePlatform:
         """
         if placement not in PLACEMENTS:
             raise ValueError(f"Unknown placement {placement!r}.")
+        pending = self._teacher_deep_linking_launch(user_key, course_id)
+        settings = settings_claim(placement, self.config.deep_linking_return_url(course_id))
+        return pending, self.store.create_deep_linking_request(pending, placement, settings)
+
+    def record_assignment_deep_linking(
+        self, user_key: str, *, assignment_id: str, course_id: str = DEMO_COURSE_ID
+    ) -> tuple[PendingLaunch, DeepLinkingRequest]:
+        """Record a teacher's "Add content from EduTeach to this assignment" click.
+
+        A deep linking launch from the assignment description's editor: its settings carry
+        the assignment's title and description, and the answer goes into that description.
+        Raises ``UnknownUserError`` for someone outside the course or an assignment of
+        another, ``NotAllowedError`` for a student.
+        """
+        assignment = self.assignment(course_id, assignment_id)
+        if assignment is None:
+            raise UnknownUserError(f"No assignment {assignment_id!r} in course {course_id!r}.")
+        pending = self._teacher_deep_linking_launch(user_key, course_id)
+        settings = settings_claim(
+            ASSIGNMENT_EDITOR,
+            self.config.deep_linking_return_url(course_id),
+            title=assignment.title,
+            text=assignment.description,
+        )
+        request = self.store.create_deep_linking_request(
+            pending, ASSIGNMENT_EDITOR, settings, assignment_id=assignment.id
+        )
+        return pending, request
+
+    def _teacher_deep_linking_launch(self, user_key: str, course_id: str) -> PendingLaunch:
         user = self.store.user(user_key)
         link = self.store.course_navigation_link(course_id)
         role = self.store.role_in(course_id, user.id) if user else None
@@ -329,11 +362,18 @@ class PracticePlatform:
         if role != "Instructor":
             raise NotAllowedError("Only a teacher of the course can add content to it.")
         # a deep linking launch has no resource link; the course's tool link stands in
-        pending = self.store.create_launch(
+        return self.store.create_launch(
             course_id, user.id, link.id, "iframe", message_type=c.DEEP_LINKING_REQUEST
         )
-        settings = settings_claim(placement, self.config.deep_linking_return_url(course_id))
-        return pending, self.store.create_deep_linking_request(pending, placement, settings)
+
+    # --- assignments ---------------------------------------------------------------------
+    def assignments(self, course_id: str) -> list[Assignment]:
+        """The course's assignments (see ``assignments.course_assignments``)."""
+        return course_assignments(self.store, self.grades, course_id)
+
+    def assignment(self, course_id: str, assignment_id: str) -> Assignment | None:
+        """One assignment of the course, None when it has no such assignment."""
+        return course_assignment(self.store, self.grades, course_id, assignment_id)
 
     def login_initiation_url(self, pending: PendingLaunch) -> str:
         """The tool's login initiation URL for a recorded launch (login_hint is the user's sub)."""
@@ -593,7 +633,7 @@ class PracticePlatform:
         request, answer = checked[0]
         if not self.store.place_items(request, answer.links, answer.contents):
             raise DeepLinkingError("already_answered", "This request was already answered.")
-        return answer
+        return replace(answer, assignment_id=request.assignment_id)
 
     # --- the grade service switch ----------------------------------------------------------
     def grade_service_switch(self) -> GradeServiceSwitch:

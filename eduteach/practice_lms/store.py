@@ -7,6 +7,7 @@ over the same file.
 
 from __future__ import annotations
 
+import datetime
 import json
 import secrets
 import sqlite3
@@ -149,6 +150,22 @@ MIGRATIONS: tuple[str, ...] = (
         outcome TEXT NOT NULL
     );
     """,
+    # Assignments the teacher writes in the LMS, and content a tool adds to an assignment's
+    # description. ``assignment_id`` names a native assignment or a graded resource link
+    # (an EduTeach activity with a gradebook column is an assignment too).
+    """
+    CREATE TABLE assignments (
+        id TEXT PRIMARY KEY,
+        course_id TEXT NOT NULL REFERENCES courses(id),
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        due_at TEXT NOT NULL DEFAULT '',
+        points REAL,
+        created_at REAL NOT NULL
+    );
+    ALTER TABLE content_items ADD COLUMN assignment_id TEXT;
+    ALTER TABLE deep_linking_requests ADD COLUMN assignment_id TEXT;
+    """,
 )
 
 
@@ -239,7 +256,11 @@ class NewContentItem:
 
 @dataclass(frozen=True)
 class ContentItem:
-    """A ``link`` or ``html`` content item shown on the course page (html already cleaned)."""
+    """A ``link`` or ``html`` content item shown on the course page (html already cleaned).
+
+    ``assignment_id``: the assignment whose description holds it; None for the course's
+    "Pages and links".
+    """
 
     id: str
     course_id: str
@@ -248,13 +269,30 @@ class ContentItem:
     text: str
     url: str
     html: str
+    assignment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NativeAssignment:
+    """An assignment the teacher wrote in the LMS itself (students hand in their work here).
+
+    ``due_at`` is a local date and time ("2026-12-14T23:59") or empty.
+    """
+
+    id: str
+    course_id: str
+    title: str
+    description: str
+    due_at: str
+    points: float | None
 
 
 @dataclass(frozen=True)
 class DeepLinkingRequest:
     """A deep linking launch the platform sent, waiting for the tool's answer.
 
-    ``data`` is the opaque value the tool must echo; ``settings`` the claim as sent.
+    ``data`` is the opaque value the tool must echo; ``settings`` the claim as sent;
+    ``assignment_id`` the assignment whose description the answer goes into, if any.
     """
 
     data: str
@@ -265,6 +303,7 @@ class DeepLinkingRequest:
     settings: dict[str, Any]
     created_at: int
     answered_at: int | None
+    assignment_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -327,6 +366,21 @@ DEMO_ADMIN = DemoPerson(
     "daniel.okafor@practice-lms.example",
     "Administrator",
 )
+DEMO_ASSIGNMENT_ID = "wetland-letter"
+DEMO_ASSIGNMENT_TITLE = "Persuasive letter to the city council"
+# Written for the demo as a teacher would (plain text, paragraphs split by a blank line).
+DEMO_ASSIGNMENT_DESCRIPTION = """\
+The city council votes next month on a plan to drain part of the Riverbend wetland and \
+build a parking lot. Write a one-page letter to the council that argues what should happen \
+to the wetland.
+
+Use at least two pieces of evidence from our food web investigations: the pond survey data \
+or the model we built in class. Explain what would happen to one population if the wetland \
+shrank, and end with a clear request to the council.
+
+Hand in your letter as a document or as a photo of your handwritten final copy."""
+DEMO_ASSIGNMENT_POINTS = 20.0
+DEMO_ASSIGNMENT_DAYS = 14
 
 
 @contextmanager
@@ -369,7 +423,7 @@ class PracticeStore:
                         raise
 
     def seed_demo(self) -> None:
-        """Create the demo course and its people once; later calls change nothing."""
+        """Create the demo course, its people and its assignment once; later calls change nothing."""
         now = int(time.time())
         with self._connect() as conn:
             conn.execute(
@@ -420,6 +474,20 @@ class PracticeStore:
                     course.id,
                     COURSE_NAVIGATION,
                     json.dumps({"placement": COURSE_NAVIGATION}),
+                    now,
+                ),
+            )
+            # due two weeks after the demo was set up, at the end of the day
+            due = datetime.date.today() + datetime.timedelta(days=DEMO_ASSIGNMENT_DAYS)
+            conn.execute(
+                "INSERT OR IGNORE INTO assignments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    DEMO_ASSIGNMENT_ID,
+                    course.id,
+                    DEMO_ASSIGNMENT_TITLE,
+                    DEMO_ASSIGNMENT_DESCRIPTION,
+                    f"{due.isoformat()}T23:59",
+                    DEMO_ASSIGNMENT_POINTS,
                     now,
                 ),
             )
@@ -573,27 +641,57 @@ class PracticeStore:
         return [_resource_link(row) for row in rows]
 
     def content_items(self, course_id: str) -> list[ContentItem]:
-        """Links and HTML placed in a course by deep linking, oldest first."""
+        """Links and HTML placed in a course by deep linking (in its pages or in an
+        assignment's description), oldest first."""
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT id, course_id, type, title, text, url, html FROM content_items "
-                "WHERE course_id = ? ORDER BY created_at, rowid",
+                "SELECT id, course_id, type, title, text, url, html, assignment_id "
+                "FROM content_items WHERE course_id = ? ORDER BY created_at, rowid",
                 (course_id,),
             ).fetchall()
         return [ContentItem(**dict(row)) for row in rows]
 
+    def assignments(self, course_id: str) -> list[NativeAssignment]:
+        """The assignments written in the LMS for a course, oldest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT id, course_id, title, description, due_at, points FROM assignments "
+                "WHERE course_id = ? ORDER BY created_at, rowid",
+                (course_id,),
+            ).fetchall()
+        return [NativeAssignment(**dict(row)) for row in rows]
+
+    def assignment(self, assignment_id: str) -> NativeAssignment | None:
+        """The assignment written in the LMS with that id."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT id, course_id, title, description, due_at, points FROM assignments "
+                "WHERE id = ?",
+                (assignment_id,),
+            ).fetchone()
+        return NativeAssignment(**dict(row)) if row else None
+
     # --- deep linking ------------------------------------------------------------------
     def create_deep_linking_request(
-        self, launch: PendingLaunch, placement: str, settings: dict[str, Any]
+        self,
+        launch: PendingLaunch,
+        placement: str,
+        settings: dict[str, Any],
+        assignment_id: str | None = None,
     ) -> DeepLinkingRequest:
-        """Remember a deep linking launch and the settings it carries, under ``settings["data"]``."""
+        """Remember a deep linking launch and the settings it carries, under ``settings["data"]``.
+
+        ``assignment_id``: the assignment whose description the answer goes into.
+        """
         now = int(time.time())
         with self._connect() as conn:
             conn.execute(
                 "DELETE FROM deep_linking_requests WHERE created_at < ?", (now - STALE_AFTER,)
             )
             conn.execute(
-                "INSERT INTO deep_linking_requests VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO deep_linking_requests (data, hint, course_id, user_id, placement, "
+                "settings_json, created_at, answered_at, assignment_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                 (
                     settings["data"],
                     launch.hint,
@@ -602,6 +700,7 @@ class PracticeStore:
                     placement,
                     json.dumps(settings),
                     now,
+                    assignment_id,
                 ),
             )
         return DeepLinkingRequest(
@@ -613,6 +712,7 @@ class PracticeStore:
             settings=settings,
             created_at=now,
             answered_at=None,
+            assignment_id=assignment_id,
         )
 
     def deep_linking_request(self, *, data: str = "", hint: str = "") -> DeepLinkingRequest | None:
@@ -645,6 +745,7 @@ class PracticeStore:
     ) -> bool:
         """Place a deep linking answer's items in the course, all or none.
 
+        Links and HTML go into the description of the request's assignment, if it has one.
         Returns False, placing nothing, when this request was already answered.
         """
         now = time.time()
@@ -679,7 +780,8 @@ class PracticeStore:
                     insert_line_item(conn, request.course_id, item, now)
             for content in contents:
                 conn.execute(
-                    "INSERT INTO content_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO content_items (id, course_id, type, title, text, url, html, "
+                    "created_at, assignment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         uuid.uuid4().hex,
                         request.course_id,
@@ -689,6 +791,7 @@ class PracticeStore:
                         content.url,
                         content.html,
                         now,
+                        request.assignment_id,
                     ),
                 )
         return True

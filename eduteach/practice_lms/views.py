@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from eduteach.practice_lms import claims as c
 from eduteach.practice_lms.api import json_error
+from eduteach.practice_lms.assignments import Assignment
 from eduteach.practice_lms.config import PLATFORM_NAME, PracticeConfig
 from eduteach.practice_lms.deep_linking import DEFAULT_PLACEMENT, PLACEMENTS
 from eduteach.practice_lms.errors import (
@@ -119,9 +120,8 @@ def _course_or_404(course_id: str) -> Course:
     return course
 
 
-def _render_course(
-    course: Course, pending: PendingLaunch | None = None, status: int = 200
-) -> tuple[str, int]:
+def _page_context(course: Course, pending: PendingLaunch | None) -> dict[str, Any]:
+    """What every course page shows: people, the launched tool, the tool's last message."""
     platform = _platform()
     store = platform.store
     members = store.members(course.id)
@@ -133,32 +133,58 @@ def _render_course(
         launched_link = store.resource_link(pending.resource_link_id)
         if platform.launch_is_open(pending):
             tool_url = platform.login_initiation_url(pending)
-    graded = {
-        item.resource_link_id: item
-        for item in platform.grades.line_items(course.id)
-        if item.resource_link_id
+    return {
+        "course": course,
+        "members": members,
+        "teachers": [m for m in members if m.role == "Instructor"],
+        "pending": pending,
+        "deep_linking": pending is not None and pending.message_type == c.DEEP_LINKING_REQUEST,
+        "launched_as": launched_as,
+        "launched_link": launched_link,
+        "tool_url": tool_url,
+        "tool_origin": platform.config.tool_origin,
+        "added": request.args.get("added", type=int),
+        "lti_msg": request.args.get("lti_msg", ""),
+        "lti_errormsg": request.args.get("lti_errormsg", ""),
     }
+
+
+def _render_course(
+    course: Course, pending: PendingLaunch | None = None, status: int = 200
+) -> tuple[str, int]:
+    platform = _platform()
+    store = platform.store
+    assignments = platform.assignments(course.id)
+    # a graded activity is listed with the assignments, the others with the activities
+    assigned = {a.link.id for a in assignments if a.link is not None}
     page = render_template(
         "practice_lms/course.html",
-        course=course,
-        members=members,
-        teachers=[m for m in members if m.role == "Instructor"],
-        links=store.placed_links(course.id),
-        graded=graded,
-        contents=store.content_items(course.id),
+        assignments=assignments,
+        links=[link for link in store.placed_links(course.id) if link.id not in assigned],
+        contents=[i for i in store.content_items(course.id) if i.assignment_id is None],
         placements=PLACEMENTS,
         default_placement=DEFAULT_PLACEMENT,
-        pending=pending,
-        deep_linking=pending is not None and pending.message_type == c.DEEP_LINKING_REQUEST,
-        launched_as=launched_as,
-        launched_link=launched_link,
-        tool_url=tool_url,
-        tool_origin=platform.config.tool_origin,
-        added=request.args.get("added", type=int),
-        lti_msg=request.args.get("lti_msg", ""),
-        lti_errormsg=request.args.get("lti_errormsg", ""),
+        **_page_context(course, pending),
     )
     return page, status
+
+
+def _render_assignment(
+    course: Course, assignment: Assignment, pending: PendingLaunch | None = None
+) -> tuple[str, int]:
+    page = render_template(
+        "practice_lms/assignment.html",
+        assignment=assignment,
+        **_page_context(course, pending),
+    )
+    return page, 200
+
+
+def _assignment_or_404(course: Course, assignment_id: str) -> Assignment:
+    assignment = _platform().assignment(course.id, assignment_id)
+    if assignment is None:
+        abort(404)
+    return assignment
 
 
 @bp.get("/")
@@ -219,6 +245,30 @@ def start_deep_linking(course_id: str) -> Response:
     return redirect(url_for(".show_launch", course_id=course.id, hint=pending.hint), 303)
 
 
+@bp.get("/courses/<course_id>/assignments/<assignment_id>")
+def assignment(course_id: str, assignment_id: str) -> tuple[str, int]:
+    """An assignment: due date, points, its description and what tools added to it."""
+    course = _course_or_404(course_id)
+    return _render_assignment(course, _assignment_or_404(course, assignment_id))
+
+
+@bp.post("/courses/<course_id>/assignments/<assignment_id>/deep_linking")
+def start_assignment_deep_linking(course_id: str, assignment_id: str) -> Response:
+    """The "Add content from EduTeach to this assignment" button: a deep linking launch from the
+    assignment description's editor, its settings naming the assignment."""
+    course = _course_or_404(course_id)
+    found = _assignment_or_404(course, assignment_id)
+    try:
+        pending, _ = _platform().record_assignment_deep_linking(
+            request.form.get("user", ""), course_id=course.id, assignment_id=found.id
+        )
+    except UnknownUserError:
+        abort(400, "That person is not in this course.")
+    except NotAllowedError as exc:
+        abort(403, str(exc))
+    return redirect(url_for(".show_launch", course_id=course.id, hint=pending.hint), 303)
+
+
 @bp.post("/courses/<course_id>/deep_linking/return")
 def deep_linking_return(course_id: str) -> Response | tuple[str, int]:
     """``deep_link_return_url``: the tool posts its signed answer (form field ``JWT``) here.
@@ -237,6 +287,12 @@ def deep_linking_return(course_id: str) -> Response | tuple[str, int]:
         query["lti_msg"] = answer.msg
     if answer.errormsg:
         query["lti_errormsg"] = answer.errormsg
+    if answer.assignment_id is not None:
+        # back to the assignment the teacher added content to, as an LMS editor would be
+        where = url_for(
+            ".assignment", course_id=course.id, assignment_id=answer.assignment_id, **query
+        )
+        return redirect(where, 303)
     return redirect(url_for(".course", course_id=course.id, **query), 303)
 
 
@@ -263,11 +319,20 @@ def gradebook(course_id: str) -> str:
 
 @bp.get("/courses/<course_id>/launches/<hint>")
 def show_launch(course_id: str, hint: str) -> tuple[str, int]:
-    """The course page with the tool in an iframe, launched for the recorded click."""
+    """The course page with the tool in an iframe, launched for the recorded click.
+
+    A deep linking launch from an assignment shows the tool on that assignment's page.
+    """
     course = _course_or_404(course_id)
-    pending = _platform().store.launch(hint)
+    store = _platform().store
+    pending = store.launch(hint)
     if pending is None or pending.course_id != course.id or pending.presentation != "iframe":
         abort(404)
+    if pending.message_type == c.DEEP_LINKING_REQUEST:
+        asked = store.deep_linking_request(hint=pending.hint)
+        if asked is not None and asked.assignment_id is not None:
+            found = _assignment_or_404(course, asked.assignment_id)
+            return _render_assignment(course, found, pending)
     return _render_course(course, pending)
 
 

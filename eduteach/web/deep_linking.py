@@ -96,12 +96,43 @@ def shared_url(artifact: Artifact) -> str:
     return svc.settings.base_url + url_for("deep_linking.shared", token=token)
 
 
+def launch_assignment(launch: Any) -> dict[str, str] | None:
+    """The assignment a deep linking request comes from, when the LMS names it.
+
+    The settings' ``title`` and ``text`` are the LMS's defaults for the new content; where
+    the request comes from an assignment's editor they are its title and description (the
+    practice LMS, Moodle's activity form). A title alone is often only a default name for
+    the new item, so a description is needed to speak of an assignment.
+    """
+    if launch is None or not launch.is_deep_link:
+        return None
+    text = str(launch.deep_linking.get("text") or "").strip()
+    if not text:
+        return None
+    return {"title": str(launch.deep_linking.get("title") or "").strip(), "text": text}
+
+
+def addable_type(artifact: Artifact) -> str | None:
+    """The item type a plan or guidelines would go back as in this deep linking launch.
+
+    None outside deep linking, for activities (their points and attempts are set in the
+    picker) and where the LMS takes neither a page nor a link here.
+    """
+    launch = current_launch()
+    kind = KINDS.get(artifact.kind)
+    if launch is None or not launch.is_deep_link or kind is None or kind.is_activity:
+        return None
+    return _plan_type(Settings.from_launch(launch))
+
+
 def _page(session: Session, course_id: int, settings: Settings, **extra: Any) -> str:
+    launch = current_launch()
     return render_template(
         "deep_linking/picker.html",
         page_role="teacher",
-        launch=current_launch(),
+        launch=launch,
         settings=settings,
+        assignment=launch_assignment(launch) if _plan_type(settings) else None,
         choices=_choices(session, course_id, settings),
         feedback_choices=FEEDBACK,
         values=extra.pop("values", {}),

@@ -40,10 +40,14 @@ def make_ready(lti: Lti, kind: str, *, ready: bool = True) -> int:
         return artifact.id
 
 
-def open_picker(lti: Lti, placement: str) -> tuple[Browser, Any, str, str]:
+def open_picker(
+    lti: Lti, placement: str, *, login_url: str | None = None
+) -> tuple[Browser, Any, str, str]:
+    """The teacher's picker, opened from a course-wide placement (or from ``login_url``)."""
     browser = lti.browser()
     auth = browser.begin(
-        DEMO_TEACHER, lti.platform.start_deep_linking(DEMO_TEACHER, placement=placement)
+        DEMO_TEACHER,
+        login_url or lti.platform.start_deep_linking(DEMO_TEACHER, placement=placement),
     )
     form = parse_launch_form(browser.get(lti.config.auth_login_url, params=auth).text)
     picker = browser.follow(browser.post(form.action, form.fields))
