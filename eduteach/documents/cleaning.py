@@ -80,13 +80,28 @@ def block_chars(block: Block) -> int:
     return len(block.text)
 
 
+def _table_row(row: Sequence[str]) -> str:
+    return "| " + " | ".join(cell.replace("\n", " ").replace("|", "/") for cell in row) + " |"
+
+
 def _render_block(block: Block, number: int) -> str:
-    if isinstance(block, Heading | Paragraph):
+    """A block in the markdown-like marks the model and the review pages read.
+
+    Headings keep their level ("## "), lists their markers, tables their rows ("| a | b |",
+    with a rule under the header): a reading modified for students keeps its structure.
+    """
+    if isinstance(block, Heading):
+        return "#" * block.level + " " + block.text
+    if isinstance(block, Paragraph):
         return block.text
     if isinstance(block, ListItem):
         marker = f"{number}." if block.ordered else "-"
         return "  " * block.level + marker + " " + block.text
-    return "\n".join(" | ".join(cell.replace("\n", " ") for cell in row) for row in block.rows)
+    rows = [_table_row(row) for row in block.rows]
+    if len(rows) > 1:
+        width = max(len(row) for row in block.rows)
+        rows.insert(1, "|" + " --- |" * width)
+    return "\n".join(rows)
 
 
 def _rendered_parts(blocks: Sequence[Block]) -> list[tuple[str, str]]:

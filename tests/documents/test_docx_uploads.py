@@ -55,7 +55,10 @@ def test_word_file_keeps_headings_lists_and_tables(lesson: bytes) -> None:
     assert document.page_count is None
     assert document.sha256 == hashlib.sha256(lesson).hexdigest()
     assert "1. Heat the water\n2. Watch the lid" in document.text
-    assert "Runoff | Water flowing over land" in document.text
+    assert "| Runoff | Water flowing over land |" in document.text
+    # Headings keep their level in the text the model and the review pages read.
+    assert document.text.startswith("# The Water Cycle\n\n# Objectives\n\n")
+    assert "\n## Steps\n" in document.text
     assert document.text.endswith(INJECTION)
 
 
@@ -237,7 +240,7 @@ def test_long_word_file_is_cut_at_the_character_limit(lesson: bytes) -> None:
     document = read_upload("lesson.docx", lesson, UploadLimits(max_chars=60))
     assert document.truncated
     assert document.char_count <= 60
-    assert document.text.startswith("The Water Cycle\n\nObjectives")
+    assert document.text.startswith("# The Water Cycle\n\n# Objectives")
 
 
 BODY = b"""

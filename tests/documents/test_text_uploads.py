@@ -59,7 +59,9 @@ def test_text_file_keeps_headings_lists_and_tables() -> None:
     )
     assert "- chlorophyll\n  - a green pigment\n- stomata" in document.text
     assert "1. Gather leaves\n2. Test for starch" in document.text
-    assert "Term | Meaning\nCO2 | carbon dioxide" in document.text
+    # The marks the model and the review pages read: a table keeps its rows and header.
+    assert "# Photosynthesis\n\nPlants make food." in document.text
+    assert "| Term | Meaning |\n| --- | --- |\n| CO2 | carbon dioxide |" in document.text
 
 
 def test_embedded_instructions_are_returned_verbatim_as_data() -> None:
