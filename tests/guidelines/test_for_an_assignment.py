@@ -116,3 +116,14 @@ def test_outside_deep_linking_the_review_page_has_no_add_button(
     page = teacher.get(f"/teacher/artifacts/{artifact_id_of(done['done_url'])}").text
     assert 'id="add-to-course"' not in page
     assert "Back to choosing what to add" not in page
+
+
+def test_a_course_wide_launch_does_not_offer_its_placement_title_as_the_assignment(
+    teacher: Teacher,
+) -> None:
+    # Opened from the course navigation: the link's title is "EduTeach", not an assignment.
+    form = teacher.get("/teacher/guidelines/new")
+    assert form.status_code == 200
+    title = re.search(r'<input[^>]*id="f-assignment_title"[^>]*>', form.text)
+    assert title is not None
+    assert 'value=""' in title.group(0) or "value=" not in title.group(0)

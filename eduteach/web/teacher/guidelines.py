@@ -32,20 +32,23 @@ SCALE_CHANGED = (
 
 
 def prefilled() -> dict[str, str]:
-    """What the LMS told us about the assignment: a deep-linking title and text, or the link's.
+    """What the LMS told us about the assignment: the deep-linking request's title and text.
 
-    Only the launch's own titles are used; names of people are never in a launch context.
+    Only a request that describes something (its ``text``) names an assignment: a title alone
+    is the placement's own ("EduTeach content"), and a resource link's title is the link's,
+    so neither is offered as the assignment's. Names of people are never in a launch context.
     """
     launch = current_launch()
     values = {"language": "English"}
     if launch is None:
         return values
-    title = str(launch.deep_linking.get("title") or launch.resource_link_title or "")
-    text = str(launch.deep_linking.get("text") or "")
+    text = str(launch.deep_linking.get("text") or "").strip()
+    if not text:
+        return values
+    values["assignment_description"] = text
+    title = str(launch.deep_linking.get("title") or "").strip()
     if title:
         values["assignment_title"] = title
-    if text:
-        values["assignment_description"] = text
     return values
 
 
