@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from eduteach.content import artifacts
 from eduteach.content.kinds import KINDS
 from eduteach.content.publishing import CUSTOM_KEY, publish
+from eduteach.exports.text_blocks import text_blocks
 from eduteach.lti import keys
 from eduteach.lti.deep_linking import (
     HTML,
@@ -125,6 +126,15 @@ def addable_type(artifact: Artifact) -> str | None:
     return _plan_type(Settings.from_launch(launch))
 
 
+def placing(artifact: Artifact) -> dict[str, Any] | None:
+    """In a deep linking launch: how this content would go to the LMS, and for which assignment
+    (what a review page needs to offer "Add to the course"); None elsewhere."""
+    item_type = addable_type(artifact)
+    if item_type is None:
+        return None
+    return {"item_type": item_type, "assignment": launch_assignment(current_launch())}
+
+
 def _page(session: Session, course_id: int, settings: Settings, **extra: Any) -> str:
     launch = current_launch()
     return render_template(
@@ -185,6 +195,7 @@ def _plan_html(artifact: Artifact) -> str:
         artifact=artifact,
         kind=KINDS[artifact.kind],
         data=artifacts.current_data(artifact),
+        text_blocks=text_blocks,
     )
 
 

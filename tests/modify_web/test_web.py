@@ -8,9 +8,17 @@ import zipfile
 
 import docx
 
+from eduteach.practice_lms.store import (
+    DEMO_ASSIGNMENT_ID,
+    DEMO_ASSIGNMENT_TITLE,
+    DEMO_COURSE_ID,
+)
 from eduteach.readability import measure
 from eduteach.storage.models import Artifact
+from tests.deep_linking.test_round_trip import respond, returned
 from tests.fakes.openai_server import FakeOpenAI
+from tests.guidelines.test_for_an_assignment import from_assignment
+from tests.lti.conftest import Lti
 from tests.modify.texts import EASY, HARD
 from tests.modify_web import samples
 from tests.teacher.conftest import STUDENT, Teacher, artifact_id_of, job_id_of, launch_as
@@ -165,3 +173,41 @@ def test_a_student_cannot_modify_material(teacher: Teacher, model: FakeOpenAI) -
     assert teacher.post("/teacher/modify/new", samples.FORM, csrf=False).status_code == 400
     assert not teacher.jobs()
     assert model.requests == []
+
+
+def test_modified_material_is_added_from_its_review_page_in_a_deep_linking_launch(
+    lti: Lti, model: FakeOpenAI
+) -> None:
+    teacher, _picker = from_assignment(lti)
+    reply = samples.answer()
+    version = reply["versions"][0]  # type: ignore[index]
+    version["text"] = "# Big families\n\n" + EASY.strip() + "\n\n- Aunts\n- Calves"
+    model.enqueue_json(reply)
+    sent = teacher.post("/teacher/modify/new", samples.FORM)
+    assert sent.status_code == 303, sent.text[:2000]
+    done = teacher.wait(job_id_of(sent))
+    assert done["status"] == "succeeded", done
+    artifact_id = artifact_id_of(done["done_url"])
+    draft = html.unescape(teacher.get(f"/teacher/artifacts/{artifact_id}").text)
+    assert f"Add it next to “{DEMO_ASSIGNMENT_TITLE}”" in draft
+    assert "Add to the course</button>" not in draft  # a draft is marked ready first
+    ready = teacher.post(f"/teacher/artifacts/{artifact_id}/status", {"status": "ready"})
+    assert ready.status_code == 303
+    assert "Add to the course</button>" in teacher.get(f"/teacher/artifacts/{artifact_id}").text
+
+    answer = respond(
+        teacher.browser,
+        lti,
+        teacher.token,
+        teacher.csrf,
+        [("artifact", str(artifact_id)), ("action", "add")],
+    )
+    assert returned(teacher.browser, answer.text).status_code == 303
+    item = lti.platform.store.content_items(DEMO_COURSE_ID)[-1]
+    assert (item.type, item.assignment_id) == ("html", DEMO_ASSIGNMENT_ID)
+    # Students get the reading with its structure and glossary, not the teacher's notes.
+    assert "<h4>Big families</h4>" in item.html
+    assert "<li>Aunts</li>" in item.html
+    assert "keep in your mind" in item.html
+    assert "Shorter sentences" not in item.html
+    assert "# Big families" not in item.html

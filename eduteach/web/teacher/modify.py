@@ -32,6 +32,7 @@ from eduteach.standards.marks import verified_codes, with_verified
 from eduteach.standards.verified import verify_lines
 from eduteach.storage.models import Artifact, Course
 
+from ..deep_linking import placing
 from ..security import requires_launch
 from . import bp
 from .create import _split_standards
@@ -258,6 +259,7 @@ def modify_page(
         history=len(artifact.versions),
         made_by=first_model(artifact),
         done=request.args.get("done", ""),
+        placing=placing(artifact),
     )
 
 

@@ -15,8 +15,8 @@ from eduteach.content.artifacts import EditError
 from eduteach.lti.roles import Audience
 from eduteach.storage.models import Artifact
 
-from ..deep_linking import addable_type, launch_assignment
-from ..security import current_launch, requires_launch
+from ..deep_linking import placing
+from ..security import requires_launch
 from . import bp
 from .jobs import describe, progress_url, sources_of, start_job, submit
 from .scope import (
@@ -89,16 +89,8 @@ def _page(
         done=request.args.get("done", ""),
         done_section=request.args.get("section", ""),
         max_instruction=MAX_INSTRUCTION,
-        placing=_placing(artifact),
+        placing=placing(artifact),
     )
-
-
-def _placing(artifact: Artifact) -> dict[str, Any] | None:
-    """In a deep linking launch: how this plan would go to the LMS, and for which assignment."""
-    item_type = addable_type(artifact)
-    if item_type is None:
-        return None
-    return {"item_type": item_type, "assignment": launch_assignment(current_launch())}
 
 
 def input_label(shape: Shape, name: str) -> str:
