@@ -202,6 +202,19 @@ def touch(screen: CDPSession, kind: str, x: float = 0, y: float = 0) -> None:
     screen.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
 
+def back_to_top(page: Page) -> None:
+    """Scroll to the top and wait until the page stays there: a swipe leaves a fling that
+    can keep scrolling after one scrollTo, moving what is under the next finger."""
+    still = 0
+    for _ in range(100):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(30)
+        still = still + 1 if page.evaluate("window.scrollY") == 0 else 0
+        if still == 5:
+            return
+    raise AssertionError("the page kept scrolling after a swipe")
+
+
 def finger_drag(page: Page, screen: CDPSession, source: Locator, target: Locator) -> None:
     """Drag by touch from ``source``'s grip; held at the screen's bottom edge until
     ``target`` (below the fold) has scrolled into view, then dropped on it."""
@@ -246,7 +259,7 @@ def test_a_definition_is_dragged_by_touch_to_a_term_below_the_fold(
     touch(screen, "touchEnd")
     page.wait_for_function("window.scrollY > 50")
     assert all(v == "" for v in values(page, placed.data).values())
-    page.evaluate("window.scrollTo(0, 0)")
+    back_to_top(page)
 
     finger_drag(page, screen, definition(page, glucose), term(page, "Glucose"))
     expect(page.get_by_label("Glucose", exact=True)).to_have_value(right["m.3"])
