@@ -21,7 +21,14 @@ from tests.guidelines.test_for_an_assignment import from_assignment
 from tests.lti.conftest import Lti
 from tests.modify.texts import EASY, HARD
 from tests.modify_web import samples
-from tests.teacher.conftest import STUDENT, Teacher, artifact_id_of, job_id_of, launch_as
+from tests.teacher.conftest import (
+    STUDENT,
+    Teacher,
+    artifact_id_of,
+    job_id_of,
+    launch_as,
+    point_tool_at,
+)
 
 
 def _make(teacher: Teacher, model: FakeOpenAI) -> int:
@@ -211,3 +218,18 @@ def test_modified_material_is_added_from_its_review_page_in_a_deep_linking_launc
     assert "keep in your mind" in item.html
     assert "Shorter sentences" not in item.html
     assert "# Big families" not in item.html
+
+
+def test_material_modified_by_the_offline_model_says_so_on_its_review_page(
+    teacher: Teacher, model: FakeOpenAI
+) -> None:
+    point_tool_at(teacher.lti, model, offline_draft=True)
+    model.enqueue_json(samples.answer())
+    sent = teacher.post("/teacher/modify/new", samples.FORM)
+    assert sent.status_code == 303, sent.text[:2000]
+    done = teacher.wait(job_id_of(sent))
+    assert done["status"] == "succeeded", done
+    page = html.unescape(teacher.get(f"/teacher/artifacts/{artifact_id_of(done['done_url'])}").text)
+    assert '<span class="tag offline">Offline draft</span>' in page
+    assert "A small model running on the EduTeach server wrote this" in page
+    assert "Read every version carefully" in page
