@@ -6,6 +6,9 @@ database.
 
 from __future__ import annotations
 
+import re
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MIN_CONTRAST = 4.5
 WHITE = "#FFFFFF"
 DARK = "#1A1A1A"
@@ -33,3 +36,13 @@ def text_colour(background: str) -> str:
     if contrast_ratio(background, WHITE) >= contrast_ratio(background, DARK):
         return WHITE
     return DARK
+
+
+def best_contrast(background: str) -> float:
+    """The contrast of the better of white or dark text on ``background``."""
+    return contrast_ratio(background, text_colour(background))
+
+
+def is_hex_colour(value: str) -> bool:
+    """Whether ``value`` is written as ``#RRGGBB`` (spaces around it aside)."""
+    return bool(_HEX.match(value.strip()))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from eduteach.storage.models import AiUseScale, utcnow
 
-from .colours import DARK, MIN_CONTRAST, WHITE, contrast_ratio, text_colour
+from .colours import MIN_CONTRAST, best_contrast, is_hex_colour, text_colour
 
 MIN_LEVELS = 2
 MAX_LEVELS = 8
@@ -28,7 +28,6 @@ MAX_DESCRIPTION = 400
 MAX_SCALE_NAME = 200
 DEFAULT_SCALE_NAME = "School AI-use scale"
 
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NO_AI = re.compile(r"^\s*no\s+ai\b", re.IGNORECASE)
 
 
@@ -183,12 +182,12 @@ def _level(raw: object, position: int) -> tuple[Level | None, list[ScaleProblem]
     disclosure, found = _flag(raw, "disclosure_required", where, allowed, position)
     problems += found
     colour = raw.get("colour")
-    if not isinstance(colour, str) or not _COLOUR.match(colour.strip()):
+    if not isinstance(colour, str) or not is_hex_colour(colour):
         text = f"{where}: the colour must be written as #RRGGBB, for example #175CD3."
         problems.append(ScaleProblem(text, position, "colour"))
     else:
         colour = colour.strip().upper()
-        best = max(contrast_ratio(colour, WHITE), contrast_ratio(colour, DARK))
+        best = best_contrast(colour)
         if best < MIN_CONTRAST:
             text = (
                 f"{where}: neither white nor dark text is readable on {colour} (best contrast "

@@ -12,7 +12,6 @@ so each carries the value it was shown with, and the one the administrator chang
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,20 +25,14 @@ from eduteach.guidelines import (
     parse_scale,
     text_colour,
 )
-from eduteach.guidelines.colours import DARK, MIN_CONTRAST, WHITE, contrast_ratio
+from eduteach.guidelines.colours import MIN_CONTRAST, best_contrast, is_hex_colour
 
-_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MAX_POSTED_LEVELS = 16
 """More levels than this in a post are a forged form: the rest is not read."""
 NEW_LEVEL_COLOURS = ("#6941C6", "#0E7090", "#C4320A", "#344054", "#175CD3", "#067647")
 """Colours offered to a new level, the first one no level uses yet (all readable)."""
 FALLBACK_COLOUR = "#344054"
 LEVEL_FIELDS = ("name", "description", "colour", "ai_allowed", "disclosure_required")
-
-
-def is_colour(value: str) -> bool:
-    """Whether ``value`` is written as ``#RRGGBB``."""
-    return bool(_HEX.match(value.strip()))
 
 
 @dataclass(frozen=True)
@@ -61,13 +54,11 @@ class LevelRow:
     @property
     def contrast(self) -> float:
         """The contrast of the preview's text on its colour (WCAG ratio)."""
-        return contrast_ratio(self.swatch, self.text_colour)
+        return best_contrast(self.swatch)
 
     @property
     def readable(self) -> bool:
-        return max(contrast_ratio(self.swatch, WHITE), contrast_ratio(self.swatch, DARK)) >= (
-            MIN_CONTRAST
-        )
+        return self.contrast >= MIN_CONTRAST
 
     def raw(self) -> dict[str, Any]:
         """The level as ``parse_scale`` reads it."""
@@ -164,13 +155,13 @@ def _read_level(form: Mapping[str, str], position: int) -> LevelRow:
     typed, picked = value("colour").strip(), value("picker").strip()
     shown, swatch = value("shown").strip(), value("swatch").strip()
     # The one the administrator changed wins; JavaScript keeps both equal anyway.
-    if typed != shown or not is_colour(picked) or picked.upper() == swatch.upper():
+    if typed != shown or not is_hex_colour(picked) or picked.upper() == swatch.upper():
         colour = typed
     else:
         colour = picked.upper()
-    if is_colour(colour):
+    if is_hex_colour(colour):
         swatch = colour.upper()
-    elif not is_colour(swatch):
+    elif not is_hex_colour(swatch):
         swatch = FALLBACK_COLOUR
     return LevelRow(
         name=value("name"),
