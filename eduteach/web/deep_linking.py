@@ -113,8 +113,9 @@ def launch_assignment(launch: Any) -> dict[str, str] | None:
     return {"title": str(launch.deep_linking.get("title") or "").strip(), "text": text}
 
 
-def addable_type(artifact: Artifact) -> str | None:
-    """The item type a plan or guidelines would go back as in this deep linking launch.
+def placing(artifact: Artifact) -> dict[str, Any] | None:
+    """In a deep linking launch: how a plan, modified material or guidelines would go to the
+    LMS, and for which assignment (what a review page needs to offer "Add to the course").
 
     None outside deep linking, for activities (their points and attempts are set in the
     picker) and where the LMS takes neither a page nor a link here.
@@ -123,16 +124,10 @@ def addable_type(artifact: Artifact) -> str | None:
     kind = KINDS.get(artifact.kind)
     if launch is None or not launch.is_deep_link or kind is None or kind.is_activity:
         return None
-    return _plan_type(Settings.from_launch(launch))
-
-
-def placing(artifact: Artifact) -> dict[str, Any] | None:
-    """In a deep linking launch: how this content would go to the LMS, and for which assignment
-    (what a review page needs to offer "Add to the course"); None elsewhere."""
-    item_type = addable_type(artifact)
+    item_type = _plan_type(Settings.from_launch(launch))
     if item_type is None:
         return None
-    return {"item_type": item_type, "assignment": launch_assignment(current_launch())}
+    return {"item_type": item_type, "assignment": launch_assignment(launch)}
 
 
 def _page(session: Session, course_id: int, settings: Settings, **extra: Any) -> str:

@@ -19,6 +19,7 @@ from eduteach.guidelines import KIND_NAME, GuidelinesRequest, Scale, guidelines_
 from eduteach.guidelines.scale import scale_fingerprint
 from eduteach.lti.roles import Audience
 
+from ..deep_linking import launch_assignment
 from ..security import current_launch, requires_launch
 from . import bp
 from .jobs import progress_url, start_job, submit
@@ -32,23 +33,18 @@ SCALE_CHANGED = (
 
 
 def prefilled() -> dict[str, str]:
-    """What the LMS told us about the assignment: the deep-linking request's title and text.
+    """What the LMS told us about the assignment (``launch_assignment``): its title and text.
 
-    Only a request that describes something (its ``text``) names an assignment: a title alone
-    is the placement's own ("EduTeach content"), and a resource link's title is the link's,
-    so neither is offered as the assignment's. Names of people are never in a launch context.
+    Only a deep-linking request that describes something names an assignment; a placement's
+    or link's own title ("EduTeach content") is not offered as one.
     """
-    launch = current_launch()
     values = {"language": "English"}
-    if launch is None:
+    assignment = launch_assignment(current_launch())
+    if assignment is None:
         return values
-    text = str(launch.deep_linking.get("text") or "").strip()
-    if not text:
-        return values
-    values["assignment_description"] = text
-    title = str(launch.deep_linking.get("title") or "").strip()
-    if title:
-        values["assignment_title"] = title
+    values["assignment_description"] = assignment["text"]
+    if assignment["title"]:
+        values["assignment_title"] = assignment["title"]
     return values
 
 
