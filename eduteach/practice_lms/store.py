@@ -434,7 +434,7 @@ class PracticeStore:
                 "INSERT OR IGNORE INTO courses VALUES (?, ?, ?, ?)",
                 (course.id, course.label, course.title, course.context_type),
             )
-            for person in _DEMO_PEOPLE:
+            for person in (*_DEMO_PEOPLE, DEMO_ADMIN):
                 conn.execute(
                     "INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?, ?, 'en')",
                     (
@@ -446,24 +446,14 @@ class PracticeStore:
                         person.email,
                     ),
                 )
-                conn.execute(
-                    "INSERT OR IGNORE INTO enrollments VALUES (?, ?, ?)",
-                    (course.id, person.id, person.role),
-                )
-            admin = DEMO_ADMIN
+                if person is not DEMO_ADMIN:  # the administrator is enrolled in no course
+                    conn.execute(
+                        "INSERT OR IGNORE INTO enrollments VALUES (?, ?, ?)",
+                        (course.id, person.id, person.role),
+                    )
             conn.execute(
-                "INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?, ?, 'en')",
-                (
-                    admin.id,
-                    uuid.uuid4().hex,
-                    admin.name,
-                    admin.given_name,
-                    admin.family_name,
-                    admin.email,
-                ),
-            )
-            conn.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('administrators', ?)", (json.dumps([admin.id]),)
+                "INSERT OR IGNORE INTO meta VALUES ('administrators', ?)",
+                (json.dumps([DEMO_ADMIN.id]),),
             )
             conn.execute(
                 "INSERT OR IGNORE INTO resource_links "
