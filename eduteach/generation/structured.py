@@ -69,10 +69,28 @@ class _NotStrict(Exception):
     """The schema uses a feature strict mode cannot express."""
 
 
+def _without_titles(node: Any) -> Any:
+    """The schema without Pydantic's generated ``title`` annotations ("ModifiedText", "Text").
+
+    They constrain nothing, and a small model copies them as values: the offline model gave
+    modified material the title "ModifiedText". A property *named* title is kept (its value
+    is a schema, not a string).
+    """
+    if isinstance(node, list):
+        return [_without_titles(item) for item in node]
+    if isinstance(node, dict):
+        return {
+            key: _without_titles(value)
+            for key, value in node.items()
+            if not (key == "title" and isinstance(value, str))
+        }
+    return node
+
+
 # Building a JSON Schema is the engine's largest own cost per call; models do not change.
 @functools.lru_cache(maxsize=256)
 def _schema_json(model: type[BaseModel]) -> str:
-    return json.dumps(model.model_json_schema(), ensure_ascii=False)
+    return json.dumps(_without_titles(model.model_json_schema()), ensure_ascii=False)
 
 
 def output_schema(model: type[BaseModel]) -> dict[str, Any]:

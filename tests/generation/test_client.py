@@ -131,6 +131,13 @@ def test_llama_cpp_rejection_falls_back_and_is_remembered() -> None:
     assert system.startswith("You write short lesson steps.")
     assert '"minutes"' in system
     assert fake.requests[0]["messages"] == MESSAGES
+    # Pydantic's generated titles ("Plan", "Step", "Minutes") are not sent: a small model
+    # copies them as values. The property called title stays.
+    schema = fake.requests[1]["response_format"]["schema"]
+    assert "title" in schema["properties"]
+    assert "Plan" not in str(schema)
+    assert '"title": "' not in system
+    assert '"title": {' in system
 
 
 def test_falls_back_to_plain_json_mode_then_prompt_only() -> None:
