@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from eduteach.activities.answers import key
 from eduteach.activities.common import count_problem
 from eduteach.modify.models import ModifiedText, Version
 from eduteach.readability import Reading, grade_label, measure
@@ -149,6 +150,22 @@ def terms_kept(sources: Sequence[str]) -> Check:
     return check
 
 
+def distinct_versions(output: ModifiedText, params: Mapping[str, Any]) -> list[str]:
+    """Each version is written for its own group: none is a copy of another (the offline model
+    once returned the same text as the support and the advanced version)."""
+    first: dict[str, int] = {}
+    problems = []
+    for number, version in enumerate(output.versions, start=1):
+        text = key(version.text)
+        if text in first:
+            problems.append(
+                f"Version {number} ({version.label}) is the same text as version {first[text]}; "
+                "write it again for its own students and reading level."
+            )
+        first.setdefault(text, number)
+    return problems
+
+
 def version_checks(sources: Sequence[str] = ()) -> Check:
     """Every check of the versions, as one field check (the engine repairs version by version)."""
     keep_terms = terms_kept(sources)
@@ -156,6 +173,7 @@ def version_checks(sources: Sequence[str] = ()) -> Check:
     def check(output: ModifiedText, params: Mapping[str, Any]) -> list[str]:
         return [
             *count_problem("versions", len(output.versions), len(version_levels(params))),
+            *distinct_versions(output, params),
             *reading_level(output, params),
             *standards_cited(output, params),
             *keep_terms(output, params),

@@ -15,6 +15,8 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.modify.texts import EASY, HARD, HARD_SENTENCE, answer, version
 
 MATERIAL = "A river is long and wide. " * 10
+# Another easy text (grade 1.7, like EASY): a second version on target that is not a copy.
+OTHER_EASY = "The dog ran to the park. It saw a big red ball. " * 12
 
 
 @pytest.fixture
@@ -71,14 +73,27 @@ def test_only_the_version_off_target_is_asked_again(
     # Support reads a grade below the chosen level: targets 1 and 2, both met by EASY (1.7).
     wanted = params(reading_level="2", differentiate="support,on-level")
     fake_model.enqueue_json(answer(EASY, HARD))
-    fake_model.enqueue_json({"value": version(EASY, label="On level")})
+    fake_model.enqueue_json({"value": version(OTHER_EASY, label="On level")})
     result = run(client, wanted)
     assert len(fake_model.requests) == 2
     repair = last_user_message(fake_model.requests[1])
     assert '"versions.1"' in repair
     assert "Version 2" in repair
     assert "Version 1" not in repair
-    assert [v.text for v in result.output.versions] == [EASY.strip(), EASY.strip()]
+    assert [v.text for v in result.output.versions] == [EASY.strip(), OTHER_EASY.strip()]
+    assert result.warnings == ()
+
+
+def test_a_version_that_copies_another_is_written_again(
+    client: ModelClient, fake_model: FakeOpenAI
+) -> None:
+    wanted = params(reading_level="2", differentiate="support,on-level")
+    fake_model.enqueue_json(answer(EASY, EASY))
+    fake_model.enqueue_json({"value": version(OTHER_EASY, label="On level")})
+    result = run(client, wanted)
+    repair = last_user_message(fake_model.requests[1])
+    assert "Version 2 (On level) is the same text as version 1" in repair
+    assert [v.text for v in result.output.versions] == [EASY.strip(), OTHER_EASY.strip()]
     assert result.warnings == ()
 
 
